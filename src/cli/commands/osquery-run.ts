@@ -1,0 +1,49 @@
+import { resolveOsqueryd } from '../../core/osquery/binary.js';
+import { osquerydPaths } from '../../core/osquery/daemon-paths.js';
+import { AGENT_INSTANCE } from '../../core/osquery/osquery-session.js';
+import { OsquerydStartError, OsquerydSupervisor } from '../../core/osquery/supervisor.js';
+import { COMMON_HELP, contextFrom, parseCommand } from '../options.js';
+import type { Command } from './command.js';
+
+export const osqueryRunCommand: Command = {
+  name: 'osquery run',
+  summary: 'supervise osqueryd in the foreground, printing state changes as JSON lines',
+  help: `Usage: porchlight osquery run
+
+Starts osqueryd for this data dir and keeps it running (health pings, restarts with backoff)
+until SIGINT or SIGTERM, then stops it cleanly. Each state change is printed as one JSON line:
+  {"state":"running","pid":1234,...}
+Other Porchlight commands with the same data dir query through this osqueryd.
+
+${COMMON_HELP}`,
+  async run(args, io) {
+    const { values } = parseCommand(args, {}, false);
+    if (values.help) {
+      io.out(this.help + '\n');
+      return 0;
+    }
+    const ctx = contextFrom(values, io);
+    const binary = resolveOsqueryd({ explicitPath: ctx.osquerydPath, env: ctx.env });
+    const supervisor = new OsquerydSupervisor({
+      binary: binary.path,
+      paths: osquerydPaths(ctx.dataDir, AGENT_INSTANCE),
+      env: ctx.env,
+    });
+    supervisor.on('state', (status) => io.out(JSON.stringify(status) + '\n'));
+    const stopped = new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void supervisor.stop().then(resolve);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    supervisor.start().catch((error: unknown) => {
+      if (!(error instanceof OsquerydStartError)) throw error;
+      io.err(`${error.message}\nRun \`porchlight osquery status\` for details; osqueryd stays stopped until restarted.\n`);
+    });
+    await stopped;
+    return 0;
+  },
+};

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, chmodSync, existsSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Longest unix socket path osqueryd can bind (sun_path is 104 bytes on macOS, with its NUL). */
+export const MAX_SOCKET_PATH_BYTES = 103;
+
+export interface OsquerydPaths {
+  /** This instance's folder (mode 0700). */
+  root: string;
+  socketPath: string;
+  pidfile: string;
+  databasePath: string;
+  loggerPath: string;
+  configPath: string;
+  flagfile: string;
+  /** osqueryd's captured stdout/stderr. */
+  outputLog: string;
+  /** Names the process that supervises this instance. */
+  supervisorLock: string;
+}
+
+export interface DaemonPathOptions {
+  platform?: NodeJS.Platform;
+  user?: string;
+  uid?: number;
+  /** Where short socket folders go when the data dir is too deep (POSIX); `/tmp` by default. */
+  shortSocketBase?: string;
+}
+
+/**
+ * The files one osqueryd instance uses, all inside the data dir and never osquery's defaults
+ * (/var/osquery, \\.\pipe\osquery.em), which belong to any corporate osquery on the machine.
+ * `instance` separates the agent's daemon ("daemon") from a CLI's short-lived one.
+ */
+export function osquerydPaths(dataDir: string, instance: string, options: DaemonPathOptions = {}): OsquerydPaths {
+  const platform = options.platform ?? process.platform;
+  const join = platform === 'win32' ? path.win32.join : path.posix.join;
+  const root = join(dataDir, 'osquery', instance);
+  return {
+    root,
+    socketPath: socketPathFor(root, platform, options),
+    pidfile: join(root, 'osqueryd.pid'),
+    databasePath: join(root, 'osquery.db'),
+    loggerPath: join(root, 'logs'),
+    configPath: join(dataDir, 'osquery', 'osquery.conf'),
+    flagfile: join(dataDir, 'osquery', 'osquery.flags'),
+    outputLog: join(root, 'logs', 'osqueryd.output.log'),
+    supervisorLock: join(root, 'supervisor.pid'),
+  };
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+function socketPathFor(root: string, platform: NodeJS.Platform, options: DaemonPathOptions): string {
+  if (platform === 'win32') {
+    const user = (options.user ?? safeUsername()).replace(/[^A-Za-z0-9_.-]/g, '_');
+    return `\\\\.\\pipe\\porchlight-${user}-osquery-${shortHash(root)}`;
+  }
+  const inRoot = path.posix.join(root, 'osquery.em');
+  if (Buffer.byteLength(inRoot) <= MAX_SOCKET_PATH_BYTES) return inRoot;
+  const uid = options.uid ?? process.getuid?.() ?? 0;
+  const base = options.shortSocketBase ?? '/tmp';
+  return path.posix.join(base, `porchlight-${uid}`, `${shortHash(root)}.em`);
+}
+
+function safeUsername(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'user';
+  }
+}
+
+export class UnsafeSocketDirectoryError extends Error {
+  override name = 'UnsafeSocketDirectoryError';
+}
+
+/**
+ * Creates the instance's folders (0700) and the user-editable config and flag files if missing.
+ * The socket's folder must be ours alone: a folder owned by someone else, or a symlink, is refused.
+ */
+export function prepareOsquerydPaths(paths: OsquerydPaths, platform: NodeJS.Platform = process.platform): void {
+  makePrivateDir(paths.root, platform);
+  makePrivateDir(paths.loggerPath, platform);
+  if (!existsSync(paths.configPath)) writeFileSync(paths.configPath, '{}\n', { mode: 0o600 });
+  if (!existsSync(paths.flagfile)) {
+    writeFileSync(paths.flagfile, '# osqueryd flags added here are passed to Porchlight\'s osqueryd.\n', { mode: 0o600 });
+  }
+  if (platform !== 'win32') makePrivateDir(path.dirname(paths.socketPath), platform);
+}
+
+function makePrivateDir(dir: string, platform: NodeJS.Platform): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (platform === 'win32') return;
+  const stat = lstatSync(dir);
+  if (stat.isSymbolicLink() || !stat.isDirectory()) {
+    throw new UnsafeSocketDirectoryError(`${dir} is not a plain directory; remove it and try again.`);
+  }
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) {
+    throw new UnsafeSocketDirectoryError(`${dir} belongs to another user (uid ${stat.uid}); remove it and try again.`);
+  }
+  if ((stat.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
+}
+
+/** osqueryd's command line for these paths. osquery's watchdog stays on. */
+export function osquerydArguments(paths: OsquerydPaths): string[] {
+  return [
+    `--flagfile=${paths.flagfile}`,
+    `--config_path=${paths.configPath}`,
+    `--extensions_socket=${paths.socketPath}`,
+    `--pidfile=${paths.pidfile}`,
+    `--database_path=${paths.databasePath}`,
+    `--logger_path=${paths.loggerPath}`,
+    '--disable_events=true',
+    '--force',
+    '--host_identifier=uuid',
+  ];
+}

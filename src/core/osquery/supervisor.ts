@@ -1,0 +1,400 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { TypedEmitter } from '../events.js';
+import { DaemonOutput } from './daemon-output.js';
+import { osquerydArguments, prepareOsquerydPaths, type OsquerydPaths } from './daemon-paths.js';
+import { ExtensionSocketClient } from './extension-socket-client.js';
+import { processAlive, processCommandLine, signalProcessTree, waitForExit } from './process-control.js';
+
+export type OsquerydState = 'stopped' | 'starting' | 'running' | 'restarting' | 'failed';
+
+export interface OsquerydStatus {
+  state: OsquerydState;
+  /** Why the daemon is in this state (set for restarting, failed and stopped-after-failure). */
+  reason?: string;
+  pid?: number;
+  /** When this state began (ms since epoch). */
+  since: number;
+  /** Failures counted toward the crash-loop limit. */
+  failures: number;
+  /** restarting: how long until the next start. */
+  nextStartInMs?: number;
+  /** failed: osqueryd's last output lines. */
+  lastOutput?: string[];
+}
+
+export interface SupervisorEvents extends Record<string, unknown> {
+  state: OsquerydStatus;
+  output: { line: string; at: number };
+}
+
+export interface SupervisorTimings {
+  readyTimeoutMs: number;
+  readyPollMs: number;
+  healthIntervalMs: number;
+  healthTimeoutMs: number;
+  healthFailuresBeforeRestart: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  /** Running this long without trouble resets the backoff. */
+  stableAfterMs: number;
+  crashLoopFailures: number;
+  crashLoopWindowMs: number;
+  stopGraceMs: number;
+  queryTimeoutMs: number;
+}
+
+export const DEFAULT_TIMINGS: SupervisorTimings = {
+  readyTimeoutMs: 30_000,
+  readyPollMs: 50,
+  healthIntervalMs: 15_000,
+  healthTimeoutMs: 5_000,
+  healthFailuresBeforeRestart: 2,
+  backoffInitialMs: 1_000,
+  backoffMaxMs: 60_000,
+  stableAfterMs: 5 * 60_000,
+  crashLoopFailures: 5,
+  crashLoopWindowMs: 10 * 60_000,
+  stopGraceMs: 5_000,
+  queryTimeoutMs: 30_000,
+};
+
+export interface OsquerydSupervisorOptions {
+  binary: string;
+  paths: OsquerydPaths;
+  env?: NodeJS.ProcessEnv;
+  timings?: Partial<SupervisorTimings>;
+}
+
+export class SupervisorBusyError extends Error {
+  override name = 'SupervisorBusyError';
+}
+
+export class OsquerydStartError extends Error {
+  override name = 'OsquerydStartError';
+  constructor(readonly status: OsquerydStatus) {
+    super(status.reason ?? `osqueryd is ${status.state}`);
+  }
+}
+
+/** What real osqueryd prints when its extension manager cannot make the socket; it then runs on without it. */
+const SOCKET_FAILURE = /Extensions disabled|Extension socket directory missing|Cannot (create|write|remove) extension socket/;
+
+/**
+ * Starts osqueryd, waits for its extension socket, keeps it healthy and restarts it with
+ * exponential backoff; a crash loop ends in `failed` until `retry()`. State changes are events.
+ */
+export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
+  readonly paths: OsquerydPaths;
+  /** The client every caller shares; it reconnects by itself after a restart. */
+  readonly client: ExtensionSocketClient;
+  private readonly binary: string;
+  private readonly env: NodeJS.ProcessEnv | undefined;
+  private readonly timings: SupervisorTimings;
+  private readonly output: DaemonOutput;
+  private current: OsquerydStatus = { state: 'stopped', since: Date.now(), failures: 0 };
+  private child: ChildProcess | undefined;
+  private childExited: Promise<void> = Promise.resolve();
+  /** Set when we end the child ourselves, so its exit is not counted as a crash. */
+  private endingChild = false;
+  private failureTimes: number[] = [];
+  private consecutiveFailures = 0;
+  private timers = new Set<NodeJS.Timeout>();
+  private generation = 0;
+  private lockHeld = false;
+  private readonly onProcessExit = () => this.killNow();
+
+  constructor(options: OsquerydSupervisorOptions) {
+    super();
+    this.binary = options.binary;
+    this.paths = options.paths;
+    this.env = options.env;
+    this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    prepareOsquerydPaths(this.paths);
+    this.output = new DaemonOutput({ file: this.paths.outputLog });
+    this.client = new ExtensionSocketClient({
+      socketPath: this.paths.socketPath,
+      callTimeoutMs: this.timings.queryTimeoutMs,
+    });
+  }
+
+  status(): OsquerydStatus {
+    return { ...this.current };
+  }
+
+  outputTail(lines?: number): string[] {
+    return this.output.tail(lines);
+  }
+
+  /** Begins supervision and resolves once osqueryd answers; rejects if it ends in `failed`. */
+  async start(): Promise<void> {
+    if (this.current.state === 'stopped' || this.current.state === 'failed') {
+      this.acquireLock();
+      this.failureTimes = [];
+      this.consecutiveFailures = 0;
+      void this.launch();
+    }
+    await this.whenRunning();
+  }
+
+  /** After `failed`: forget past failures and start again. */
+  retry(): Promise<void> {
+    if (this.current.state !== 'failed') return this.whenRunning();
+    return this.start();
+  }
+
+  /** Stops osqueryd: SIGTERM, then SIGKILL of its process group after the grace period. */
+  async stop(): Promise<void> {
+    this.generation++;
+    this.clearTimers();
+    await this.endChild();
+    this.cleanUpFiles();
+    this.releaseLock();
+    if (this.current.state !== 'stopped') this.setState({ state: 'stopped' });
+  }
+
+  /** Resolves when running; rejects when supervision ends in `failed` or `stopped` first. */
+  whenRunning(): Promise<void> {
+    if (this.current.state === 'running') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const off = this.on('state', (status) => {
+        if (status.state === 'running') {
+          off();
+          resolve();
+        } else if (status.state === 'failed' || status.state === 'stopped') {
+          off();
+          reject(new OsquerydStartError(status));
+        }
+      });
+      if (this.current.state === 'failed' || this.current.state === 'stopped') {
+        off();
+        reject(new OsquerydStartError(this.current));
+      }
+    });
+  }
+
+  private async launch(): Promise<void> {
+    const generation = ++this.generation;
+    this.setState({ state: 'starting' });
+    try {
+      await this.removeLeftovers();
+    } catch (error) {
+      this.fail(error instanceof Error ? error.message : String(error), false);
+      return;
+    }
+    if (generation !== this.generation) return;
+
+    const child = spawn(this.binary, osquerydArguments(this.paths), {
+      env: this.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+      windowsHide: true,
+    });
+    this.child = child;
+    this.endingChild = false;
+    this.childExited = new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.once('error', () => resolve());
+    });
+    const onOutput = (chunk: Buffer) => {
+      for (const line of this.output.append(chunk)) {
+        this.emit('output', { line, at: Date.now() });
+        if (this.current.state === 'starting' && generation === this.generation && SOCKET_FAILURE.test(line)) {
+          this.fail(`osqueryd cannot open its extension socket: ${line.replace(/^.*?\] /, '')}`, false);
+        }
+      }
+    };
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', onOutput);
+    child.once('error', (error) => {
+      if (generation === this.generation) this.fail(`cannot run ${this.binary}: ${error.message}`, false);
+    });
+    child.once('exit', (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      if (this.endingChild || generation !== this.generation) return;
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      this.fail(`osqueryd ${how}`, true);
+    });
+    this.pollReady(generation, Date.now());
+  }
+
+  private pollReady(generation: number, startedAt: number): void {
+    if (generation !== this.generation || this.current.state !== 'starting') return;
+    if (Date.now() - startedAt > this.timings.readyTimeoutMs) {
+      this.fail(`osqueryd did not open its extension socket within ${this.timings.readyTimeoutMs} ms`, true);
+      return;
+    }
+    const socketReady = process.platform === 'win32' || existsSync(this.paths.socketPath);
+    const next = () => this.schedule(() => this.pollReady(generation, startedAt), this.timings.readyPollMs);
+    if (!socketReady) {
+      next();
+      return;
+    }
+    this.client.ping(Math.min(this.timings.healthTimeoutMs, this.timings.readyTimeoutMs)).then(
+      (status) => {
+        if (generation !== this.generation || this.current.state !== 'starting') return;
+        if (status.code !== 0) {
+          next();
+          return;
+        }
+        this.setState({ state: 'running', pid: this.child?.pid });
+        this.watchHealth(generation);
+      },
+      () => next(),
+    );
+  }
+
+  private watchHealth(generation: number): void {
+    let misses = 0;
+    this.schedule(() => {
+      if (generation === this.generation) {
+        this.consecutiveFailures = 0;
+      }
+    }, this.timings.stableAfterMs);
+    const check = () => {
+      if (generation !== this.generation || this.current.state !== 'running') return;
+      this.client.ping(this.timings.healthTimeoutMs).then(
+        (status) => (status.code === 0 ? 0 : 1),
+        () => 1,
+      ).then((missed) => {
+        if (generation !== this.generation || this.current.state !== 'running') return;
+        misses = missed ? misses + 1 : 0;
+        if (misses >= this.timings.healthFailuresBeforeRestart) {
+          this.fail(`osqueryd stopped answering health pings (${misses} in a row)`, true);
+          return;
+        }
+        this.schedule(check, this.timings.healthIntervalMs);
+      });
+    };
+    this.schedule(check, this.timings.healthIntervalMs);
+  }
+
+  /** Counts a failure; restarts with backoff, or ends in `failed` on a crash loop or when restarting cannot help. */
+  private fail(reason: string, restartable: boolean): void {
+    const generation = ++this.generation;
+    this.clearTimers();
+    this.output.note(reason);
+    const now = Date.now();
+    this.failureTimes = [...this.failureTimes.filter((t) => now - t < this.timings.crashLoopWindowMs), now];
+    this.consecutiveFailures++;
+    void this.endChild();
+    if (!restartable) {
+      this.setState({ state: 'failed', reason, lastOutput: this.output.tail(20) });
+      return;
+    }
+    if (this.failureTimes.length >= this.timings.crashLoopFailures) {
+      const minutes = Math.round(this.timings.crashLoopWindowMs / 60_000);
+      this.setState({
+        state: 'failed',
+        reason: `osqueryd failed ${this.failureTimes.length} times within ${minutes} minutes; last: ${reason}`,
+        lastOutput: this.output.tail(20),
+      });
+      return;
+    }
+    const delay = Math.min(
+      this.timings.backoffInitialMs * 2 ** (this.consecutiveFailures - 1),
+      this.timings.backoffMaxMs,
+    );
+    this.setState({ state: 'restarting', reason, nextStartInMs: delay });
+    this.schedule(() => {
+      if (generation === this.generation) void this.childExited.then(() => this.launch());
+    }, delay);
+  }
+
+  private async endChild(): Promise<void> {
+    const child = this.child;
+    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+    this.endingChild = true;
+    signalProcessTree(child.pid, 'SIGTERM');
+    let graceTimer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<false>((resolve) => {
+      graceTimer = setTimeout(() => resolve(false), this.timings.stopGraceMs);
+    });
+    const exited = await Promise.race([this.childExited.then(() => true as const), graceOver]);
+    clearTimeout(graceTimer);
+    // The group may hold more than the leader (osquery's worker); none of it may outlive the stop.
+    signalProcessTree(child.pid, 'SIGKILL');
+    if (!exited) await this.childExited;
+  }
+
+  /** Last resort when our own process exits: the daemon's group must not outlive us. */
+  private killNow(): void {
+    if (this.child?.pid) signalProcessTree(this.child.pid, 'SIGKILL');
+    this.releaseLock();
+  }
+
+  /**
+   * A daemon left by a crashed supervisor is ended only when our pidfile names it and its command
+   * line carries our socket path; then stale pidfile and socket files are removed.
+   */
+  private async removeLeftovers(): Promise<void> {
+    const pid = readPid(this.paths.pidfile);
+    if (pid && pid !== this.child?.pid && processAlive(pid)) {
+      const commandLine = await processCommandLine(pid);
+      if (commandLine?.includes(this.paths.socketPath)) {
+        this.output.note(`ending leftover osqueryd ${pid} from an earlier run`);
+        signalProcessTree(pid, 'SIGTERM');
+        if (!(await waitForExit(pid, this.timings.stopGraceMs))) {
+          signalProcessTree(pid, 'SIGKILL');
+          await waitForExit(pid, this.timings.stopGraceMs);
+        }
+      }
+    }
+    this.cleanUpFiles();
+  }
+
+  private cleanUpFiles(): void {
+    rmSync(this.paths.pidfile, { force: true });
+    if (process.platform !== 'win32' && statSync(this.paths.socketPath, { throwIfNoEntry: false })?.isSocket()) {
+      rmSync(this.paths.socketPath, { force: true });
+    }
+  }
+
+  private acquireLock(): void {
+    if (this.lockHeld) return;
+    const holder = readPid(this.paths.supervisorLock);
+    if (holder && holder !== process.pid && processAlive(holder)) {
+      throw new SupervisorBusyError(
+        `another Porchlight process (pid ${holder}) already runs osqueryd from ${this.paths.root}`,
+      );
+    }
+    writeFileSync(this.paths.supervisorLock, `${process.pid}\n`, { mode: 0o600 });
+    this.lockHeld = true;
+    process.on('exit', this.onProcessExit);
+  }
+
+  private releaseLock(): void {
+    if (!this.lockHeld) return;
+    if (readPid(this.paths.supervisorLock) === process.pid) rmSync(this.paths.supervisorLock, { force: true });
+    this.lockHeld = false;
+    process.removeListener('exit', this.onProcessExit);
+  }
+
+  private setState(next: Omit<OsquerydStatus, 'since' | 'failures'>): void {
+    this.current = { ...next, since: Date.now(), failures: this.failureTimes.length };
+    this.emit('state', this.status());
+  }
+
+  private schedule(action: () => void, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      action();
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private clearTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}
+
+/** The pid a pidfile names, or undefined when missing or unreadable. */
+export function readPid(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}

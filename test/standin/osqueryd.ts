@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+/**
+ * A stand-in for osqueryd, for tests and the demo: same command line, same extension socket and
+ * Thrift API, SQL answered by SQLite over osquery's schema filled from a scenario fixture.
+ *
+ * Environment: STANDIN_FIXTURE (JSON scenario), STANDIN_PLATFORM (darwin|linux|windows),
+ * STANDIN_FAULT (see faults.ts).
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { OSQUERY_VERSION, osqueryPlatformOf, osqueryTablesFor, type OsqueryPlatform } from '../../src/core/osquery/schema.js';
+import { createExtensionManagerServer } from './extension-manager-server.js';
+import { parseFaults } from './faults.js';
+import { flagIsTrue, parseGflags, UnknownFlagError } from './gflags.js';
+import { StandinSqlEngine } from './sql-engine.js';
+
+const MAX_UNIX_SOCKET_PATH = 103;
+
+function log(level: 'I' | 'W' | 'E', source: string, message: string): void {
+  const now = new Date();
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const stamp = `${pad(now.getMonth() + 1)}${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}.${pad(now.getMilliseconds() * 1000, 6)}`;
+  process.stderr.write(`${level}${stamp} ${process.pid} ${source}] ${message}\n`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function main(): void {
+  let flags: Map<string, string>;
+  try {
+    flags = parseGflags(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UnknownFlagError)) throw error;
+    process.stderr.write(`ERROR: ${error.message}\n`);
+    process.exit(1);
+  }
+  if (flagIsTrue(flags, 'version')) {
+    process.stdout.write(`osqueryd version ${OSQUERY_VERSION}\n`);
+    return;
+  }
+
+  const faults = parseFaults(process.env.STANDIN_FAULT);
+  if (faults.crashAtStart) {
+    log('E', 'init.cpp:420', 'stand-in fault: crashing at start');
+    process.exit(78);
+  }
+
+  const platform = (process.env.STANDIN_PLATFORM ?? osqueryPlatformOf(process.platform) ?? 'linux') as OsqueryPlatform;
+  const pidfile = flags.get('pidfile');
+  if (pidfile && existsSync(pidfile)) {
+    const other = Number(readFileSync(pidfile, 'utf8').trim());
+    if (other > 0 && other !== process.pid && processAlive(other) && !flagIsTrue(flags, 'force')) {
+      log('E', 'init.cpp:608', `osqueryd (${other}) is already running`);
+      log('E', 'pidfile', 'Pidfile::Busy');
+      process.exit(1);
+    }
+  }
+  if (pidfile) writeFileSync(pidfile, `${process.pid}\n`, { mode: 0o600 });
+  const databasePath = flags.get('database_path');
+  if (databasePath) mkdirSync(databasePath, { recursive: true, mode: 0o700 });
+
+  const socketPath = flags.get('extensions_socket') ?? '/var/osquery/osquery.em';
+  const engine = new StandinSqlEngine(platform, process.env.STANDIN_FIXTURE, builtinTables(platform, flags, socketPath));
+  log('I', 'init.cpp:399', `osquery initialized [version=${OSQUERY_VERSION}]`);
+
+  const cleanUp = () => {
+    if (pidfile && existsSync(pidfile) && readFileSync(pidfile, 'utf8').trim() === String(process.pid)) rmSync(pidfile);
+    rmSync(socketPath, { force: true });
+  };
+  const shutDown = () => {
+    log('I', 'shutdown.cpp:80', 'osqueryd is shutting down');
+    cleanUp();
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutDown);
+  process.on('SIGINT', shutDown);
+
+  if (faults.dieAfterMs !== undefined) {
+    setTimeout(() => {
+      log('E', 'watcher.cpp:312', 'stand-in fault: dying');
+      process.exit(70);
+    }, faults.dieAfterMs);
+  }
+
+  // osqueryd keeps running without its extension manager when it cannot make the socket.
+  const cannotListen = socketProblem(socketPath);
+  if (faults.noSocket || cannotListen) {
+    if (cannotListen) log('W', 'interface.cpp:283', cannotListen);
+    setInterval(() => undefined, 1 << 30);
+    return;
+  }
+
+  const server = createExtensionManagerServer({
+    engine,
+    faults,
+    options: Object.fromEntries(flags),
+    onQuery: (count) => {
+      if (faults.crashAfterQueries !== undefined && count > faults.crashAfterQueries) {
+        log('E', 'watcher.cpp:312', `stand-in fault: crashing on query ${count}`);
+        process.exit(139);
+      }
+    },
+  });
+  rmSync(socketPath, { force: true });
+  log('I', 'interface.cpp:299', `Extension manager service starting: ${socketPath}`);
+  server.listen(socketPath);
+}
+
+function socketProblem(socketPath: string): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  if (Buffer.byteLength(socketPath) > MAX_UNIX_SOCKET_PATH) {
+    return `Extensions disabled: cannot start extension manager (${socketPath}) (Unix Domain socket path too long)`;
+  }
+  const dir = path.dirname(socketPath);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return `Extension socket directory missing: ${socketPath}`;
+  return undefined;
+}
+
+function builtinTables(platform: OsqueryPlatform, flags: Map<string, string>, socketPath: string) {
+  return {
+    osquery_info: [
+      {
+        pid: process.pid,
+        uuid: '4C4C4544-0000-0000-0000-000000000000',
+        instance_id: 'standin-instance',
+        version: OSQUERY_VERSION,
+        config_hash: '',
+        config_valid: 1,
+        extensions: 'active',
+        build_platform: platform,
+        build_distro: 'standin',
+        start_time: Math.floor(Date.now() / 1000),
+        watcher: -1,
+        platform_mask: 9,
+      },
+    ],
+    osquery_registry: osqueryTablesFor(platform).map(({ name }) => ({
+      registry: 'table',
+      name,
+      owner_uuid: 0,
+      internal: 0,
+      active: 1,
+    })),
+    osquery_flags: [...flags].map(([name, value]) => ({
+      name,
+      type: 'string',
+      description: '',
+      default_value: '',
+      value,
+      shell_only: 0,
+    })),
+    osquery_extensions: [{ uuid: 0, name: 'core', version: OSQUERY_VERSION, sdk_version: '0.0.0', path: socketPath, type: 'core' }],
+    system_info: [{ hostname: os.hostname(), computer_name: os.hostname(), cpu_brand: 'stand-in' }],
+  };
+}
+
+main();
