@@ -28,6 +28,7 @@ const UNKNOWN_METHOD = 1;
 /** osquery's ExtensionManager service on a socket: the methods Porchlight and osqueryi use. */
 export function createExtensionManagerServer(hooks: ServerHooks): net.Server {
   let queries = 0;
+  let pings = 0;
   return net.createServer((socket) => {
     const reader = new MessageReader((message) => {
       void answer(message).then((bytes) => {
@@ -51,12 +52,13 @@ export function createExtensionManagerServer(hooks: ServerHooks): net.Server {
     const reply = (body: (out: StructWriter) => void): Buffer =>
       encodeMessage({ name, type: MessageType.REPLY, seqid }, body);
     switch (name) {
-      case 'ping':
+      case 'ping': {
+        const failAfter = hooks.faults.pingFailAfter;
+        const failing = failAfter !== undefined && ++pings > failAfter;
         return reply((out) =>
-          out.structField(0, () =>
-            writeStatus(out, hooks.faults.pingFail ? { code: 1, message: 'stand-in ping failure', uuid: 0n } : ok()),
-          ),
+          out.structField(0, () => writeStatus(out, failing ? { code: 1, message: 'stand-in ping failure', uuid: 0n } : ok())),
         );
+      }
       case 'query':
       case 'getQueryColumns': {
         const sql = fieldString(message.body, 1);

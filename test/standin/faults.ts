@@ -8,7 +8,8 @@ export interface Faults {
   noSocket: boolean;
   slowMs: number;
   dieAfterMs: number | undefined;
-  pingFail: boolean;
+  /** Pings after this many answer with a failure status (0: every ping fails). */
+  pingFailAfter: number | undefined;
   garbage: boolean;
 }
 
@@ -19,7 +20,7 @@ export function parseFaults(spec: string | undefined): Faults {
     noSocket: false,
     slowMs: 0,
     dieAfterMs: undefined,
-    pingFail: false,
+    pingFailAfter: undefined,
     garbage: false,
   };
   for (const item of (spec ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
@@ -42,7 +43,10 @@ export function parseFaults(spec: string | undefined): Faults {
         faults.dieAfterMs = requireNumber(name, amount);
         break;
       case 'ping-fail':
-        faults.pingFail = true;
+        faults.pingFailAfter = 0;
+        break;
+      case 'ping-fail-after':
+        faults.pingFailAfter = requireNumber(name, amount);
         break;
       case 'garbage':
         faults.garbage = true;

@@ -104,7 +104,7 @@ interface Transport {
   rollbackPosition(): void;
 }
 
-type ProtocolCtor = new (transport: unknown) => Protocol;
+type ProtocolCtor = new (transport: unknown, strictRead?: boolean, strictWrite?: boolean) => Protocol;
 type TransportCtor = (new (buffer: undefined, onFlush: (msg: Buffer) => void) => unknown) & {
   receiver(callback: (reader: Transport) => void, seqid?: number, maxLength?: number): (data: Buffer) => void;
 };
@@ -297,7 +297,8 @@ export class MessageReader {
   constructor(onMessage: (message: DecodedMessage) => void) {
     this.receive = lib.TBufferedTransport.receiver(
       (transport) => {
-        const protocol = new lib.TBinaryProtocol(transport);
+        // Both osqueryd and Porchlight write strict headers; anything else is garbage, not a long name.
+        const protocol = new lib.TBinaryProtocol(transport, true, true);
         for (;;) {
           let message: DecodedMessage;
           try {

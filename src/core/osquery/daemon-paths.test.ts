@@ -1,0 +1,46 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir } from '../../../test/helpers/standin.js';
+import { MAX_SOCKET_PATH_BYTES, osquerydArguments, osquerydPaths, prepareOsquerydPaths } from './daemon-paths.js';
+
+afterEach(removeTempDirs);
+
+describe('osquerydPaths', () => {
+  it('keeps every file inside the data dir, never osquery defaults', () => {
+    const paths = osquerydPaths('/home/ann/.config/Porchlight', 'daemon', { platform: 'linux' });
+    expect(paths.socketPath).toBe('/home/ann/.config/Porchlight/osquery/daemon/osquery.em');
+    const args = osquerydArguments(paths);
+    expect(args).toContain('--extensions_socket=/home/ann/.config/Porchlight/osquery/daemon/osquery.em');
+    expect(args).toContain('--pidfile=/home/ann/.config/Porchlight/osquery/daemon/osqueryd.pid');
+    expect(args).toContain('--database_path=/home/ann/.config/Porchlight/osquery/daemon/osquery.db');
+    expect(args).toContain('--disable_events=true');
+    expect(args).toContain('--force');
+    expect(args).toContain('--host_identifier=uuid');
+    expect(args.join(' ')).not.toMatch(/\/var\/osquery|osquery\.em\b(?!.*Porchlight)|disable_watchdog/);
+  });
+
+  it('falls back to a short per-user socket path when the data dir is too deep', () => {
+    const deep = '/home/ann/' + 'very-long-folder-name/'.repeat(6) + 'Porchlight';
+    const paths = osquerydPaths(deep, 'daemon', { platform: 'linux', uid: 1000 });
+    expect(Buffer.byteLength(paths.socketPath)).toBeLessThanOrEqual(MAX_SOCKET_PATH_BYTES);
+    expect(paths.socketPath).toMatch(/^\/tmp\/porchlight-1000\/[0-9a-f]{12}\.em$/);
+    const other = osquerydPaths(deep + '2', 'daemon', { platform: 'linux', uid: 1000 });
+    expect(other.socketPath).not.toBe(paths.socketPath);
+  });
+
+  it("uses a per-user named pipe on Windows, never osquery's default pipe", () => {
+    const paths = osquerydPaths('C:\\Users\\Ann\\AppData\\Roaming\\Porchlight', 'daemon', { platform: 'win32', user: 'Ann' });
+    expect(paths.socketPath).toMatch(/^\\\\\.\\pipe\\porchlight-Ann-osquery-[0-9a-f]{12}$/);
+    expect(paths.pidfile).toBe('C:\\Users\\Ann\\AppData\\Roaming\\Porchlight\\osquery\\daemon\\osqueryd.pid');
+  });
+
+  it('creates the instance and socket folders with mode 0700', () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const paths = osquerydPaths(dataDir, 'daemon');
+    prepareOsquerydPaths(paths);
+    expect(statSync(paths.root).mode & 0o777).toBe(0o700);
+    expect(statSync(path.dirname(paths.socketPath)).mode & 0o777).toBe(0o700);
+    expect(statSync(paths.flagfile).isFile()).toBe(true);
+  });
+});

@@ -1,0 +1,231 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { osquerydArguments, osquerydPaths, type OsquerydPaths } from '../../src/core/osquery/daemon-paths.js';
+import { OsqueryConnectionError, OsqueryQueryError } from '../../src/core/osquery/errors.js';
+import { processAlive, waitForExit } from '../../src/core/osquery/process-control.js';
+import {
+  OsquerydStartError,
+  OsquerydSupervisor,
+  SupervisorBusyError,
+  type OsquerydState,
+  type OsquerydStatus,
+} from '../../src/core/osquery/supervisor.js';
+import { FAST_TIMINGS, removeTempDirs, STANDIN_OSQUERYD, standinEnv, tempDir, writeFixture } from '../helpers/standin.js';
+
+const running: OsquerydSupervisor[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.stop()));
+  removeTempDirs();
+});
+
+function supervise(options: { env?: Record<string, string>; paths?: OsquerydPaths; timings?: object } = {}) {
+  const paths = options.paths ?? osquerydPaths(path.join(tempDir(), 'data'), 'daemon');
+  const supervisor = new OsquerydSupervisor({
+    binary: STANDIN_OSQUERYD,
+    paths,
+    env: standinEnv(options.env),
+    timings: { ...FAST_TIMINGS, ...options.timings },
+  });
+  const states: OsquerydStatus[] = [];
+  supervisor.on('state', (status) => states.push(status));
+  running.push(supervisor);
+  return { supervisor, paths, states };
+}
+
+function untilState(supervisor: OsquerydSupervisor, state: OsquerydState, timeoutMs = 10_000): Promise<OsquerydStatus> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`state ${state} not reached; now ${supervisor.status().state}`)), timeoutMs);
+    const off = supervisor.on('state', (status) => {
+      if (status.state === state) {
+        clearTimeout(timer);
+        off();
+        resolve(status);
+      }
+    });
+  });
+}
+
+describe('OsquerydSupervisor with the stand-in osqueryd', () => {
+  it('starts osqueryd, answers queries and reports SQL errors with osquery’s message', async () => {
+    const dir = tempDir();
+    const fixture = path.join(dir, 'laptop.json');
+    writeFixture(fixture, { tables: { processes: [{ pid: 1, name: 'launchd', path: '/sbin/launchd' }] } });
+    const { supervisor, states } = supervise({ env: { STANDIN_FIXTURE: fixture } });
+
+    await supervisor.start();
+    expect(states.map((s) => s.state)).toEqual(['starting', 'running']);
+    expect(supervisor.status().pid).toBeGreaterThan(0);
+
+    expect(await supervisor.client.query('SELECT pid, name, path FROM processes')).toEqual([
+      { pid: '1', name: 'launchd', path: '/sbin/launchd' },
+    ]);
+    expect(await supervisor.client.query("SELECT NULL AS empty, 1.5 AS half, 'x' AS text")).toEqual([
+      { empty: '', half: '1.5', text: 'x' },
+    ]);
+    const error = await supervisor.client.query('SELECT * FROM no_such_table').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OsqueryQueryError);
+    expect((error as Error).message).toBe('no such table: no_such_table');
+    expect(await supervisor.client.columns('SELECT pid, name FROM processes')).toEqual([
+      { name: 'pid', type: 'BIGINT' },
+      { name: 'name', type: 'TEXT' },
+    ]);
+  });
+
+  it('sees fixture changes on the next query', async () => {
+    const fixture = path.join(tempDir(), 'laptop.json');
+    writeFixture(fixture, { tables: { listening_ports: [{ pid: 10, port: 22, address: '0.0.0.0', protocol: 6 }] } });
+    const { supervisor } = supervise({ env: { STANDIN_FIXTURE: fixture } });
+    await supervisor.start();
+    expect(await supervisor.client.query('SELECT port FROM listening_ports')).toEqual([{ port: '22' }]);
+    writeFixture(fixture, { tables: { listening_ports: [{ pid: 11, port: 5432, address: '::', protocol: 6 }] } });
+    expect(await supervisor.client.query('SELECT port FROM listening_ports')).toEqual([{ port: '5432' }]);
+  });
+
+  it('restarts osqueryd after a crash, with backoff, and the client reconnects', async () => {
+    const { supervisor, states } = supervise();
+    await supervisor.start();
+    const firstPid = supervisor.status().pid!;
+    process.kill(firstPid, 'SIGKILL');
+
+    const restarting = await untilState(supervisor, 'restarting');
+    expect(restarting.reason).toBe('osqueryd was killed by SIGKILL');
+    expect(restarting.nextStartInMs).toBe(FAST_TIMINGS.backoffInitialMs);
+    await untilState(supervisor, 'running');
+    expect(supervisor.status().pid).not.toBe(firstPid);
+    expect(await supervisor.client.query('SELECT 1 AS one')).toEqual([{ one: '1' }]);
+
+    process.kill(supervisor.status().pid!, 'SIGKILL');
+    const second = await untilState(supervisor, 'restarting');
+    expect(second.nextStartInMs).toBe(FAST_TIMINGS.backoffInitialMs * 2);
+    expect(states.filter((s) => s.state === 'running')).toHaveLength(2);
+  });
+
+  it('a query to a daemon that crashes mid-call fails with a connection error, the next one works', async () => {
+    const { supervisor } = supervise({ env: { STANDIN_FAULT: 'crash-after-queries=1' } });
+    await supervisor.start();
+    await supervisor.client.query('SELECT 1');
+    await expect(supervisor.client.query('SELECT 2')).rejects.toBeInstanceOf(OsqueryConnectionError);
+    await untilState(supervisor, 'running');
+    expect(await supervisor.client.query('SELECT 3 AS n')).toEqual([{ n: '3' }]);
+  });
+
+  it('gives up after a crash loop, says why with the last output, and retry() starts again', async () => {
+    const { supervisor, states } = supervise({ env: { STANDIN_FAULT: 'crash-at-start' } });
+    const error = await supervisor.start().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OsquerydStartError);
+    const failed = supervisor.status();
+    expect(failed.state).toBe('failed');
+    expect(failed.reason).toMatch(/^osqueryd failed 5 times within 10 minutes; last: osqueryd exited with code 78/);
+    expect(failed.lastOutput?.join('\n')).toContain('stand-in fault: crashing at start');
+    expect(states.filter((s) => s.state === 'restarting').map((s) => s.nextStartInMs)).toEqual([100, 200, 400, 400]);
+
+    await expect(supervisor.retry()).rejects.toBeInstanceOf(OsquerydStartError);
+    expect(supervisor.status().state).toBe('failed');
+  });
+
+  it('does not count a daemon as ready while its ping fails', async () => {
+    const { supervisor } = supervise({ env: { STANDIN_FAULT: 'ping-fail' }, timings: { readyTimeoutMs: 300 } });
+    void supervisor.start().catch(() => undefined);
+    const restarting = await untilState(supervisor, 'restarting');
+    expect(restarting.reason).toBe('osqueryd did not open its extension socket within 300 ms');
+  });
+
+  it('times out a daemon that never opens its socket, and restarts it', async () => {
+    const { supervisor } = supervise({ env: { STANDIN_FAULT: 'no-socket' }, timings: { readyTimeoutMs: 300 } });
+    void supervisor.start().catch(() => undefined);
+    const restarting = await untilState(supervisor, 'restarting');
+    expect(restarting.reason).toBe('osqueryd did not open its extension socket within 300 ms');
+  });
+
+  it('reports osqueryd’s own reason when it cannot make the socket, instead of waiting', async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const base = osquerydPaths(dataDir, 'daemon');
+    const longDir = path.join(tempDir(), 'x'.repeat(120));
+    mkdirSync(longDir, { recursive: true });
+    const paths = { ...base, socketPath: path.join(longDir, 'osquery.em') };
+    const { supervisor } = supervise({ paths, timings: { readyTimeoutMs: 20_000 } });
+    const started = Date.now();
+    const error = await supervisor.start().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OsquerydStartError);
+    expect(supervisor.status().reason).toMatch(/cannot open its extension socket: Extensions disabled: .*path too long/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('restarts a daemon that stops answering health pings', async () => {
+    const { supervisor } = supervise({ env: { STANDIN_FAULT: 'ping-fail-after=1' } });
+    await supervisor.start();
+    const restarting = await untilState(supervisor, 'restarting');
+    expect(restarting.reason).toBe('osqueryd stopped answering health pings (2 in a row)');
+  });
+
+  it('stop() leaves no osqueryd process, pidfile or socket behind', async () => {
+    const { supervisor, paths } = supervise();
+    await supervisor.start();
+    const pid = supervisor.status().pid!;
+    await supervisor.stop();
+    expect(supervisor.status().state).toBe('stopped');
+    expect(processAlive(pid)).toBe(false);
+    expect(existsSync(paths.socketPath)).toBe(false);
+    expect(existsSync(paths.pidfile)).toBe(false);
+    expect(existsSync(paths.supervisorLock)).toBe(false);
+  });
+
+  it('ends a leftover osqueryd named by our pidfile and carrying our socket, then starts cleanly', async () => {
+    const { supervisor, paths } = supervise();
+    mkdirSync(paths.loggerPath, { recursive: true });
+    const leftover = spawn(STANDIN_OSQUERYD, osquerydArguments(paths), { env: standinEnv(), stdio: 'ignore', detached: true });
+    const deadline = Date.now() + 5_000;
+    while (!existsSync(paths.socketPath) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(readFileSync(paths.pidfile, 'utf8').trim()).toBe(String(leftover.pid));
+
+    await supervisor.start();
+    expect(await waitForExit(leftover.pid!, 2_000)).toBe(true);
+    expect(supervisor.status().pid).not.toBe(leftover.pid);
+  });
+
+  it('leaves alone a process a stale pidfile names when it is not our osqueryd, and removes a stale socket', async () => {
+    const { supervisor, paths } = supervise();
+    const bystander = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    writeFileSync(paths.pidfile, `${bystander.pid}\n`);
+    writeFileSync(paths.socketPath, 'stale');
+    try {
+      await supervisor.start();
+      expect(processAlive(bystander.pid!)).toBe(true);
+      expect(await supervisor.client.query('SELECT 1 AS ok')).toEqual([{ ok: '1' }]);
+    } finally {
+      bystander.kill('SIGKILL');
+    }
+  });
+
+  it('uses a short socket path for a deep data dir and still works', async () => {
+    const deep = path.join(tempDir(), ...Array.from({ length: 8 }, (_, i) => `nested-folder-${i}`), 'Porchlight');
+    const paths = osquerydPaths(deep, 'daemon');
+    expect(paths.socketPath.startsWith(deep)).toBe(false);
+    expect(Buffer.byteLength(paths.socketPath)).toBeLessThanOrEqual(103);
+    const { supervisor } = supervise({ paths });
+    await supervisor.start();
+    expect(await supervisor.client.query('SELECT 2 AS two')).toEqual([{ two: '2' }]);
+  });
+
+  it('runs two agents with different data dirs side by side, and refuses a second one for the same dir', async () => {
+    const first = supervise();
+    const second = supervise();
+    await Promise.all([first.supervisor.start(), second.supervisor.start()]);
+    expect(first.paths.socketPath).not.toBe(second.paths.socketPath);
+    expect(first.supervisor.status().pid).not.toBe(second.supervisor.status().pid);
+    expect(await first.supervisor.client.query('SELECT 1 AS a')).toEqual([{ a: '1' }]);
+    expect(await second.supervisor.client.query('SELECT 2 AS b')).toEqual([{ b: '2' }]);
+
+    const lockHolder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    const third = supervise();
+    writeFileSync(third.paths.supervisorLock, `${lockHolder.pid}\n`);
+    try {
+      await expect(third.supervisor.start()).rejects.toBeInstanceOf(SupervisorBusyError);
+    } finally {
+      lockHolder.kill('SIGKILL');
+    }
+  });
+});
