@@ -7,7 +7,6 @@ import {
 } from './errors.js';
 import {
   asMapEntries,
-  asStringMap,
   encodeMessage,
   fieldString,
   fieldStruct,
