@@ -1,17 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import {
-  encodeMessage,
-  fieldString,
-  MessageReader,
-  MessageType,
-  TType,
-  writeResponse,
-  writeStatus,
-  type DecodedMessage,
-  type ExtensionResponse,
-  type StructWriter,
-} from '../../src/core/osquery/thrift-wire.js';
+import { fieldString, MessageReader, MessageType, type DecodedMessage } from '../../src/core/osquery/thrift-wire.js';
+import { BinaryWriter, T, writeResponseField, writeStatusField } from './binary-writer.js';
 import type { Faults } from './faults.js';
 import { StandinSqlError, type StandinSqlEngine } from './sql-engine.js';
 
@@ -49,59 +39,52 @@ export function createExtensionManagerServer(hooks: ServerHooks): net.Server {
     const { name, seqid } = message.header;
     if (hooks.faults.slowMs > 0) await new Promise((resolve) => setTimeout(resolve, hooks.faults.slowMs));
     if (hooks.faults.garbage) return randomBytes(64);
-    const reply = (body: (out: StructWriter) => void): Buffer =>
-      encodeMessage({ name, type: MessageType.REPLY, seqid }, body);
+    const out = new BinaryWriter();
+    out.messageBegin(name, MessageType.REPLY, seqid);
     switch (name) {
       case 'ping': {
         const failAfter = hooks.faults.pingFailAfter;
         const failing = failAfter !== undefined && ++pings > failAfter;
-        return reply((out) =>
-          out.structField(0, () => writeStatus(out, failing ? { code: 1, message: 'stand-in ping failure', uuid: 0n } : ok())),
-        );
+        writeStatusField(out, 0, failing ? { code: 1, message: 'stand-in ping failure' } : OK);
+        break;
       }
       case 'query':
       case 'getQueryColumns': {
         const sql = fieldString(message.body, 1);
         if (name === 'query') hooks.onQuery(++queries);
-        const response = run(() => (name === 'query' ? hooks.engine.query(sql) : hooks.engine.columns(sql)));
-        return reply((out) => out.structField(0, () => writeResponse(out, response)));
+        try {
+          writeResponseField(out, 0, OK, name === 'query' ? hooks.engine.query(sql) : hooks.engine.columns(sql));
+        } catch (error) {
+          if (!(error instanceof StandinSqlError)) throw error;
+          writeResponseField(out, 0, { code: 1, message: error.message }, []);
+        }
+        break;
       }
-      case 'options':
-        return reply((out) =>
-          out.structMapField(
-            0,
-            TType.STRING,
-            Object.entries(hooks.options).map(([key, value]) => [
-              key,
-              () => {
-                out.stringField(1, value);
-                out.stringField(2, '');
-                out.stringField(3, 'string');
-              },
-            ]),
-            (key) => out.rawString(key),
-          ),
-        );
+      case 'options': {
+        const options = Object.entries(hooks.options);
+        out.fieldBegin(T.MAP, 0).mapBegin(T.STRING, T.STRUCT, options.length);
+        for (const [key, value] of options) {
+          out.string(key);
+          out.fieldBegin(T.STRING, 1).string(value);
+          out.fieldBegin(T.STRING, 2).string('');
+          out.fieldBegin(T.STRING, 3).string('string');
+          out.fieldStop();
+        }
+        break;
+      }
       case 'extensions':
-        return reply((out) => out.structMapField<bigint>(0, TType.I64, [], (key) => out.rawI64(key)));
-      default:
-        return encodeMessage({ name, type: MessageType.EXCEPTION, seqid }, (out) => {
-          out.stringField(1, `Invalid method name: '${name}'`);
-          out.i32Field(2, UNKNOWN_METHOD);
-        });
+        out.fieldBegin(T.MAP, 0).mapBegin(T.I64, T.STRUCT, 0);
+        break;
+      default: {
+        // TApplicationException {1: string message, 2: i32 type}.
+        const exception = new BinaryWriter().messageBegin(name, MessageType.EXCEPTION, seqid);
+        exception.fieldBegin(T.STRING, 1).string(`Invalid method name: '${name}'`);
+        exception.fieldBegin(T.I32, 2).i32(UNKNOWN_METHOD);
+        return exception.fieldStop().bytes();
+      }
     }
+    return out.fieldStop().bytes();
   }
 }
 
-function ok() {
-  return { code: 0, message: 'OK', uuid: 0n };
-}
-
-function run(action: () => Record<string, string>[]): ExtensionResponse {
-  try {
-    return { status: ok(), response: action() };
-  } catch (error) {
-    if (error instanceof StandinSqlError) return { status: { code: 1, message: error.message, uuid: 0n }, response: [] };
-    throw error;
-  }
-}
+const OK = { code: 0, message: 'OK' };

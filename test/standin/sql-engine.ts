@@ -56,7 +56,12 @@ export class StandinSqlEngine {
     const statement = this.prepare(sql);
     if (!statement.reader) throw new StandinSqlError('attempt to write a readonly database');
     try {
-      return (statement.all() as Record<string, unknown>[]).map(formatRow);
+      const names = statement.columns().map((column) => column.name);
+      return (statement.raw(true).all() as unknown[][]).map((values) => {
+        const row: Record<string, string> = {};
+        for (let i = 0; i < names.length; i++) row[names[i]!] = formatValue(values[i]);
+        return row;
+      });
     } catch (error) {
       throw new StandinSqlError(sqliteMessage(error));
     }
@@ -120,12 +125,6 @@ export class StandinSqlEngine {
 function toSqlite(value: FixtureValue): string | number | null {
   if (typeof value === 'boolean') return value ? 1 : 0;
   return value;
-}
-
-function formatRow(row: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(row)) out[key] = formatValue(value);
-  return out;
 }
 
 function formatValue(value: unknown): string {

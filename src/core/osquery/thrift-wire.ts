@@ -64,9 +64,12 @@ export type ThriftValue =
   | boolean
   | ThriftValue[]
   | ThriftStruct
-  | ThriftMapValue;
+  | ThriftMapValue
+  | ThriftStringMap;
 export type ThriftStruct = { kind: 'struct'; fields: Map<number, ThriftValue> };
 export type ThriftMapValue = { kind: 'map'; entries: [ThriftValue, ThriftValue][] };
+/** map<string,string>, osquery's row type, decoded straight into a record (the hot path). */
+export type ThriftStringMap = { kind: 'stringMap'; record: Record<string, string> };
 
 /** The subset of the `thrift` package's protocol object this module relies on. */
 interface Protocol {
@@ -77,12 +80,6 @@ interface Protocol {
   writeFieldBegin(name: string, type: number, id: number): void;
   writeFieldEnd(): void;
   writeFieldStop(): void;
-  writeMapBegin(ktype: number, vtype: number, size: number): void;
-  writeMapEnd(): void;
-  writeListBegin(etype: number, size: number): void;
-  writeListEnd(): void;
-  writeI32(value: number): void;
-  writeI64(value: number | { buffer: Buffer }): void;
   writeString(value: string): void;
   flush(): void;
   readMessageBegin(): { fname: string; mtype: number; rseqid: number };
@@ -99,20 +96,14 @@ interface Protocol {
   readString(): string;
 }
 
-interface Transport {
-  commitPosition(): void;
-  rollbackPosition(): void;
-}
-
 type ProtocolCtor = new (transport: unknown, strictRead?: boolean, strictWrite?: boolean) => Protocol;
 type TransportCtor = (new (buffer: undefined, onFlush: (msg: Buffer) => void) => unknown) & {
-  receiver(callback: (reader: Transport) => void, seqid?: number, maxLength?: number): (data: Buffer) => void;
+  receiver(callback: (reader: unknown) => void): (data: Buffer) => void;
 };
 
 const lib = thrift as unknown as {
   TBinaryProtocol: ProtocolCtor;
   TBufferedTransport: TransportCtor;
-  InputBufferUnderrunError: new () => Error;
 };
 
 export class ThriftDecodeError extends Error {
@@ -135,7 +126,7 @@ export function encodeMessage(header: MessageHeader, writeBody: (out: StructWrit
   return bytes;
 }
 
-/** Writes struct fields; each helper writes one field with its id. */
+/** Writes the fields of a call's argument struct. */
 export class StructWriter {
   constructor(private readonly protocol: Protocol) {}
 
@@ -151,79 +142,6 @@ export class StructWriter {
     this.protocol.writeString(value);
     this.protocol.writeFieldEnd();
   }
-
-  i32Field(id: number, value: number): void {
-    this.protocol.writeFieldBegin('', TType.I32, id);
-    this.protocol.writeI32(value);
-    this.protocol.writeFieldEnd();
-  }
-
-  i64Field(id: number, value: bigint): void {
-    this.protocol.writeFieldBegin('', TType.I64, id);
-    this.protocol.writeI64({ buffer: i64Buffer(value) });
-    this.protocol.writeFieldEnd();
-  }
-
-  structField(id: number, body: () => void): void {
-    this.protocol.writeFieldBegin('', TType.STRUCT, id);
-    this.struct(body);
-    this.protocol.writeFieldEnd();
-  }
-
-  stringMapField(id: number, map: Record<string, string>): void {
-    this.protocol.writeFieldBegin('', TType.MAP, id);
-    this.stringMap(map);
-    this.protocol.writeFieldEnd();
-  }
-
-  rowListField(id: number, rows: readonly Record<string, string>[]): void {
-    this.protocol.writeFieldBegin('', TType.LIST, id);
-    this.protocol.writeListBegin(TType.MAP, rows.length);
-    for (const row of rows) this.stringMap(row);
-    this.protocol.writeListEnd();
-    this.protocol.writeFieldEnd();
-  }
-
-  /** map<K, struct>, with keys written by `writeKey` of type `keyType`. */
-  structMapField<K>(
-    id: number,
-    keyType: number,
-    entries: readonly [K, () => void][],
-    writeKey: (key: K) => void,
-  ): void {
-    this.protocol.writeFieldBegin('', TType.MAP, id);
-    this.protocol.writeMapBegin(keyType, TType.STRUCT, entries.length);
-    for (const [key, body] of entries) {
-      writeKey(key);
-      this.struct(body);
-    }
-    this.protocol.writeMapEnd();
-    this.protocol.writeFieldEnd();
-  }
-
-  rawString(value: string): void {
-    this.protocol.writeString(value);
-  }
-
-  rawI64(value: bigint): void {
-    this.protocol.writeI64({ buffer: i64Buffer(value) });
-  }
-
-  private stringMap(map: Record<string, string>): void {
-    const keys = Object.keys(map);
-    this.protocol.writeMapBegin(TType.STRING, TType.STRING, keys.length);
-    for (const key of keys) {
-      this.protocol.writeString(key);
-      this.protocol.writeString(map[key] ?? '');
-    }
-    this.protocol.writeMapEnd();
-  }
-}
-
-function i64Buffer(value: bigint): Buffer {
-  const buffer = Buffer.alloc(8);
-  buffer.writeBigInt64BE(value);
-  return buffer;
 }
 
 const MAX_DEPTH = 32;
@@ -250,6 +168,14 @@ function readValue(protocol: Protocol, type: number, depth: number): ThriftValue
     case TType.MAP: {
       const { ktype, vtype, size } = protocol.readMapBegin();
       checkSize(size);
+      if (ktype === TType.STRING && vtype === TType.STRING) {
+        const record: Record<string, string> = {};
+        for (let i = 0; i < size; i++) {
+          const key = protocol.readString();
+          record[key] = protocol.readString();
+        }
+        return { kind: 'stringMap', record };
+      }
       const entries: [ThriftValue, ThriftValue][] = [];
       for (let i = 0; i < size; i++) {
         entries.push([readValue(protocol, ktype, depth + 1), readValue(protocol, vtype, depth + 1)]);
@@ -287,43 +213,188 @@ export interface DecodedMessage {
   body: ThriftStruct;
 }
 
+type ScanFrame =
+  | { kind: 'value'; type: number }
+  | { kind: 'struct' }
+  | { kind: 'container'; types: number[]; remaining: number; next: number };
+
+const FIXED_SIZE: Partial<Record<number, number>> = {
+  [TType.BOOL]: 1,
+  [TType.BYTE]: 1,
+  [TType.I16]: 2,
+  [TType.I32]: 4,
+  [TType.I64]: 8,
+  [TType.DOUBLE]: 8,
+};
+
+const STRICT_VERSION_MASK = 0xffff0000 | 0;
+const STRICT_VERSION_1 = 0x80010000 | 0;
+
 /**
- * Accumulates bytes from a stream and emits every complete message. Throws (from `push`) when
- * the bytes cannot be a Thrift message, so the owner can drop the connection.
+ * Finds where one message ends in an unframed stream without decoding it, resuming where it
+ * stopped when more bytes arrive. Re-parsing from the start on every chunk (what a plain buffered
+ * transport does) makes a large result cost quadratic time.
+ */
+class MessageBoundaryScanner {
+  private stack: ScanFrame[] = [];
+  private position = 0;
+  private inBody = false;
+
+  /** The length of the message at the start of `bytes`, once all of it is there. */
+  scan(bytes: Buffer): number | undefined {
+    const has = (count: number) => this.position + count <= bytes.length;
+    if (!this.inBody) {
+      if (!has(8)) return undefined;
+      const version = bytes.readInt32BE(0);
+      if ((version & STRICT_VERSION_MASK) !== STRICT_VERSION_1) {
+        throw new ThriftDecodeError(`bad message header 0x${(version >>> 0).toString(16)}`);
+      }
+      const nameLength = bytes.readInt32BE(4);
+      if (nameLength < 0 || nameLength > 1024) throw new ThriftDecodeError(`bad method name length ${nameLength}`);
+      if (!has(12 + nameLength)) return undefined;
+      this.position = 12 + nameLength;
+      this.stack = [{ kind: 'struct' }];
+      this.inBody = true;
+    }
+    while (this.stack.length > 0) {
+      if (this.stack.length > MAX_DEPTH) throw new ThriftDecodeError('thrift value nested too deeply');
+      const top = this.stack[this.stack.length - 1]!;
+      if (top.kind === 'struct') {
+        if (!has(1)) return undefined;
+        const type = bytes[this.position]!;
+        if (type === TType.STOP) {
+          this.position += 1;
+          this.stack.pop();
+          continue;
+        }
+        if (!has(3)) return undefined;
+        this.position += 3;
+        this.stack.push({ kind: 'value', type });
+      } else if (top.kind === 'container') {
+        if (top.remaining === 0) {
+          this.stack.pop();
+          continue;
+        }
+        top.remaining--;
+        const type = top.types[top.next++ % top.types.length]!;
+        this.stack.push({ kind: 'value', type });
+      } else if (!this.consumeValue(bytes, top.type, has)) {
+        return undefined;
+      }
+    }
+    const length = this.position;
+    this.position = 0;
+    this.inBody = false;
+    return length;
+  }
+
+  /** Consumes the value on top of the stack; false when its bytes are not all there yet. */
+  private consumeValue(bytes: Buffer, type: number, has: (count: number) => boolean): boolean {
+    const fixed = FIXED_SIZE[type];
+    if (fixed !== undefined) {
+      if (!has(fixed)) return false;
+      this.position += fixed;
+      this.stack.pop();
+      return true;
+    }
+    switch (type) {
+      case TType.STRING: {
+        if (!has(4)) return false;
+        const size = checkedSize(bytes.readInt32BE(this.position));
+        if (!has(4 + size)) return false;
+        this.position += 4 + size;
+        this.stack.pop();
+        return true;
+      }
+      case TType.STRUCT:
+        this.stack.pop();
+        this.stack.push({ kind: 'struct' });
+        return true;
+      case TType.MAP: {
+        if (!has(6)) return false;
+        const size = checkedSize(bytes.readInt32BE(this.position + 2));
+        const types = [bytes[this.position]!, bytes[this.position + 1]!];
+        this.position += 6;
+        this.stack.pop();
+        this.stack.push({ kind: 'container', types, remaining: size * 2, next: 0 });
+        return true;
+      }
+      case TType.LIST:
+      case TType.SET: {
+        if (!has(5)) return false;
+        const size = checkedSize(bytes.readInt32BE(this.position + 1));
+        const types = [bytes[this.position]!];
+        this.position += 5;
+        this.stack.pop();
+        this.stack.push({ kind: 'container', types, remaining: size, next: 0 });
+        return true;
+      }
+      default:
+        throw new ThriftDecodeError(`unknown thrift type id ${type}`);
+    }
+  }
+}
+
+function checkedSize(size: number): number {
+  checkSize(size);
+  return size;
+}
+
+/**
+ * Accumulates bytes from a stream and emits every complete message, decoded by the `thrift`
+ * package's binary protocol. Throws (from `push`) when the bytes cannot be a Thrift message, so
+ * the owner can drop the connection.
  */
 export class MessageReader {
-  private readonly receive: (data: Buffer) => void;
+  private buffer = Buffer.alloc(0);
+  private length = 0;
+  private readonly scanner = new MessageBoundaryScanner();
 
-  constructor(onMessage: (message: DecodedMessage) => void) {
-    this.receive = lib.TBufferedTransport.receiver(
-      (transport) => {
-        // Both osqueryd and Porchlight write strict headers; anything else is garbage, not a long name.
-        const protocol = new lib.TBinaryProtocol(transport, true, true);
-        for (;;) {
-          let message: DecodedMessage;
-          try {
-            const begin = protocol.readMessageBegin();
-            const body = readStruct(protocol, 0);
-            message = { header: { name: begin.fname, type: begin.mtype, seqid: begin.rseqid }, body };
-          } catch (error) {
-            if (error instanceof lib.InputBufferUnderrunError) {
-              transport.rollbackPosition();
-              return;
-            }
-            throw error instanceof ThriftDecodeError ? error : new ThriftDecodeError(describe(error));
-          }
-          transport.commitPosition();
-          onMessage(message);
-        }
-      },
-      undefined,
-      MAX_MESSAGE_BYTES,
-    );
-  }
+  constructor(private readonly onMessage: (message: DecodedMessage) => void) {}
 
   push(data: Buffer): void {
-    this.receive(data);
+    this.append(data);
+    for (;;) {
+      const messageLength = this.scanner.scan(this.buffer.subarray(0, this.length));
+      if (messageLength === undefined) {
+        if (this.length > MAX_MESSAGE_BYTES) throw new ThriftDecodeError('message larger than the allowed maximum');
+        return;
+      }
+      const message = decodeMessage(this.buffer.subarray(0, messageLength));
+      this.buffer.copy(this.buffer, 0, messageLength, this.length);
+      this.length -= messageLength;
+      this.onMessage(message);
+    }
   }
+
+  private append(data: Buffer): void {
+    if (this.length + data.length > this.buffer.length) {
+      const grown = Buffer.alloc(Math.max(this.buffer.length * 2, this.length + data.length, 4096));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    data.copy(this.buffer, this.length);
+    this.length += data.length;
+  }
+}
+
+/** Decodes one complete message with the `thrift` package. */
+function decodeMessage(bytes: Buffer): DecodedMessage {
+  let decoded: DecodedMessage | undefined;
+  const receive = lib.TBufferedTransport.receiver((transport) => {
+    // Both osqueryd and Porchlight write strict headers; anything else is garbage, not a long name.
+    const protocol = new lib.TBinaryProtocol(transport, true, true);
+    try {
+      const begin = protocol.readMessageBegin();
+      const body = readStruct(protocol, 0);
+      decoded = { header: { name: begin.fname, type: begin.mtype, seqid: begin.rseqid }, body };
+    } catch (error) {
+      throw error instanceof ThriftDecodeError ? error : new ThriftDecodeError(describe(error));
+    }
+  });
+  receive(Buffer.from(bytes));
+  if (!decoded) throw new ThriftDecodeError('incomplete message');
+  return decoded;
 }
 
 function describe(error: unknown): string {
@@ -363,12 +434,17 @@ function isMap(value: ThriftValue | undefined): value is ThriftMapValue {
 }
 
 export function asStringMap(value: ThriftValue | undefined): Record<string, string> {
+  if (isStringMap(value)) return value.record;
   const out: Record<string, string> = {};
   if (!isMap(value)) return out;
   for (const [key, item] of value.entries) {
     if (typeof key === 'string') out[key] = typeof item === 'string' ? item : '';
   }
   return out;
+}
+
+function isStringMap(value: ThriftValue | undefined): value is ThriftStringMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && value.kind === 'stringMap';
 }
 
 export function asMapEntries(value: ThriftValue | undefined): [ThriftValue, ThriftValue][] {
@@ -386,17 +462,6 @@ export function readResponse(struct: ThriftStruct | undefined): ExtensionRespons
     status: readStatus(struct ? fieldStruct(struct, 1) : undefined),
     response: Array.isArray(rows) ? rows.map(asStringMap) : [],
   };
-}
-
-export function writeStatus(out: StructWriter, status: ExtensionStatus): void {
-  out.i32Field(1, status.code);
-  out.stringField(2, status.message);
-  out.i64Field(3, status.uuid);
-}
-
-export function writeResponse(out: StructWriter, response: ExtensionResponse): void {
-  out.structField(1, () => writeStatus(out, response.status));
-  out.rowListField(2, response.response);
 }
 
 /** TApplicationException {1: string message, 2: i32 type}, sent for an unknown method. */
