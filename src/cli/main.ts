@@ -4,14 +4,31 @@ import { fileURLToPath } from 'node:url';
 import { OsquerydNotFoundError, OsquerydPathError } from '../core/osquery/binary.js';
 import { OsqueryError } from '../core/osquery/errors.js';
 import { OsquerydStartError, SupervisorBusyError } from '../core/osquery/supervisor.js';
+import { InvalidSettingsError } from '../core/settings/settings.js';
 import type { Command, CommandIo } from './commands/command.js';
+import { checkCommand } from './commands/check.js';
+import { checksImportCommand, checksListCommand } from './commands/checks.js';
+import { daemonCommand } from './commands/daemon.js';
+import { ackCommand, findingsCommand, historyCommand } from './commands/findings.js';
 import { osqueryRunCommand } from './commands/osquery-run.js';
 import { osqueryStatusCommand } from './commands/osquery-status.js';
 import { queryCommand } from './commands/query.js';
 import { tablesCommand } from './commands/tables.js';
 import { COMMON_HELP, UsageError } from './options.js';
 
-export const COMMANDS: Command[] = [queryCommand, tablesCommand, osqueryRunCommand, osqueryStatusCommand];
+export const COMMANDS: Command[] = [
+  checkCommand,
+  checksListCommand,
+  checksImportCommand,
+  findingsCommand,
+  ackCommand,
+  historyCommand,
+  daemonCommand,
+  queryCommand,
+  tablesCommand,
+  osqueryRunCommand,
+  osqueryStatusCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -68,6 +85,7 @@ function reportError(error: unknown, command: Command, io: CommandIo): number {
     error instanceof OsquerydNotFoundError ||
     error instanceof OsquerydPathError ||
     error instanceof SupervisorBusyError ||
+    error instanceof InvalidSettingsError ||
     error instanceof OsqueryError
   ) {
     io.err(`porchlight: ${error.message}\n`);

@@ -1,0 +1,125 @@
+import { Scanner, ScanFailedError, type ScanReport } from '../../core/checks/scanner.js';
+import { osqueryPlatformOf } from '../../core/osquery/schema.js';
+import { openOsquerySession } from '../../core/osquery/osquery-session.js';
+import { openLocalState } from '../local-state.js';
+import { COMMON_HELP, contextFrom, parseCommand, UsageError } from '../options.js';
+import type { Command } from './command.js';
+
+/** Version of `porchlight check --json`'s shape; see docs/cli-json.md. */
+export const CHECK_JSON_VERSION = 1;
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'scan now and print each check’s result',
+  help: `Usage: porchlight check [--json] [--only ID]...
+
+Runs the enabled checks now (or only the named ones), records the results in the history
+and prints what changed since the last scan.
+
+  --json      print the versioned JSON report (docs/cli-json.md)
+  --only ID   run only this check (repeatable); see \`porchlight checks list\`
+
+Exit codes: 0 nothing fails, 1 a check fails or could not run, 2 the scan could not run.
+
+${COMMON_HELP}`,
+  async run(args, io) {
+    const { values } = parseCommand(args, { json: { type: 'boolean' }, only: { type: 'string', multiple: true } }, false);
+    if (values.help) {
+      io.out(this.help + '\n');
+      return 0;
+    }
+    const ctx = contextFrom(values, io);
+    const platform = osqueryPlatformOf(process.platform);
+    if (!platform) throw new UsageError(`Porchlight does not run on ${process.platform}`);
+    const state = openLocalState(ctx);
+    try {
+      const known = state.checks().map((c) => c.id);
+      const unknown = (values.only ?? []).filter((id) => !known.includes(id));
+      if (unknown.length) throw new UsageError(`unknown check ${unknown.join(', ')}; known: ${known.join(', ')}`);
+      const session = await openOsquerySession({
+        dataDir: ctx.dataDir,
+        osquerydPath: ctx.osquerydPath,
+        env: ctx.env,
+        onStartingOwnDaemon: () => (values.json ? undefined : io.err('Starting osqueryd for this scan…\n')),
+      });
+      let report: ScanReport;
+      try {
+        const scanner = new Scanner({
+          osquery: session.client,
+          store: state.store,
+          checks: state.checks,
+          settings: () => state.settings.get(),
+          platform,
+        });
+        report = await scanner.scan({ trigger: 'cli', only: values.only });
+      } catch (error) {
+        if (!(error instanceof ScanFailedError)) throw error;
+        io.err(`porchlight: the scan could not run: ${error.message}\n`);
+        return 2;
+      } finally {
+        await session.close();
+      }
+      io.out(values.json ? JSON.stringify(reportJson(report, session.source), null, 2) + '\n' : formatReport(report));
+      return report.results.some((r) => r.status === 'fail' || r.status === 'error') ? 1 : 0;
+    } finally {
+      state.close();
+    }
+  },
+};
+
+export function reportJson(report: ScanReport, osquery: 'agent' | 'own') {
+  const counts = { pass: 0, fail: 0, unknown: 0, not_applicable: 0, error: 0 };
+  for (const result of report.results) counts[result.status]++;
+  const change = (f: ScanReport['changes']['new'][number]) => ({ id: f.id, checkId: f.checkId, title: f.title, acknowledged: f.acknowledged });
+  return {
+    schemaVersion: CHECK_JSON_VERSION,
+    scan: {
+      id: report.scanId,
+      trigger: report.trigger,
+      platform: report.platform,
+      startedAt: new Date(report.startedAt).toISOString(),
+      finishedAt: new Date(report.finishedAt).toISOString(),
+      osquery,
+    },
+    counts,
+    results: report.results.map((r) => ({
+      id: r.checkId,
+      title: r.title,
+      category: r.category,
+      severity: r.severity,
+      status: r.status,
+      summary: r.summary,
+      reason: r.reason,
+      findings: r.findings.map((f) => ({
+        id: f.id,
+        title: f.title,
+        reason: f.reason,
+        counted: f.counted,
+        acknowledged: f.acknowledged,
+        detail: f.detail,
+      })),
+    })),
+    changes: { new: report.changes.new.map(change), resolved: report.changes.resolved.map(change) },
+  };
+}
+
+const STATUS_LABEL = { pass: 'pass', fail: 'FAIL', unknown: 'unknown', not_applicable: 'n/a', error: 'ERROR' } as const;
+
+export function formatReport(report: ScanReport): string {
+  const width = Math.max(5, ...report.results.map((r) => r.title.length));
+  const lines = [`${'STATUS'.padEnd(8)} ${'CHECK'.padEnd(width)}  SUMMARY`];
+  for (const result of report.results) {
+    lines.push(`${STATUS_LABEL[result.status].padEnd(8)} ${result.title.padEnd(width)}  ${result.summary}`);
+    if (result.status === 'error') lines.push(`${' '.repeat(9 + width + 2)}osquery: ${result.reason}`);
+    for (const finding of result.findings) {
+      const mark = finding.acknowledged ? 'ack' : finding.counted ? '!' : '-';
+      lines.push(`${' '.repeat(9)}${mark.padStart(3)} ${finding.title}  [${finding.id}]`);
+      lines.push(`${' '.repeat(13)}${finding.reason}`);
+    }
+  }
+  const { new: added, resolved } = report.changes;
+  lines.push('', `Changes since the last scan: ${added.length} new, ${resolved.length} resolved`);
+  for (const finding of added) lines.push(`  + ${finding.title}  [${finding.id}]`);
+  for (const finding of resolved) lines.push(`  - ${finding.title}  [${finding.id}]`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,66 @@
+import { Agent } from '../../core/agent.js';
+import { openConfSettings } from '../../core/settings/conf-settings.js';
+import { COMMON_HELP, contextFrom, parseCommand } from '../options.js';
+import type { Command } from './command.js';
+
+export const daemonCommand: Command = {
+  name: 'daemon',
+  summary: 'run the agent in the foreground: osqueryd, scheduled scans, history',
+  help: `Usage: porchlight daemon
+
+Runs what the tray app runs, without a tray: a supervised osqueryd, a scan at start and then on
+the schedule from settings, with results in the history. Every event is printed as a JSON line
+({"event":"scan-finished",...}). Stops cleanly on SIGINT or SIGTERM.
+
+${COMMON_HELP}`,
+  async run(args, io) {
+    const { values } = parseCommand(args, {}, false);
+    if (values.help) {
+      io.out(this.help + '\n');
+      return 0;
+    }
+    const ctx = contextFrom(values, io);
+    const settings = openConfSettings(ctx.dataDir);
+    const agent = new Agent({
+      dataDir: ctx.dataDir,
+      settings: settings.store,
+      settingsWarning: settings.warning,
+      osquerydPath: ctx.osquerydPath,
+      env: ctx.env,
+    });
+    const line = (event: string, payload: unknown) => io.out(JSON.stringify({ event, at: new Date().toISOString(), ...(payload as object) }) + '\n');
+    agent.on('osquery-state', (status) => line('osquery-state', status));
+    agent.on('scan-started', (payload) => line('scan-started', payload));
+    agent.on('scan-finished', (report) =>
+      line('scan-finished', {
+        scanId: report.scanId,
+        trigger: report.trigger,
+        results: report.results.map((r) => ({ id: r.checkId, status: r.status, summary: r.summary })),
+        new: report.changes.new.map((f) => f.id),
+        resolved: report.changes.resolved.map((f) => f.id),
+      }),
+    );
+    agent.on('scan-failed', (payload) => line('scan-failed', payload));
+    agent.on('finding-new', (finding) => line('finding-new', { id: finding.id, checkId: finding.checkId, title: finding.title }));
+    agent.on('finding-resolved', (finding) => line('finding-resolved', { id: finding.id, checkId: finding.checkId, title: finding.title }));
+    agent.on('warning', (payload) => line('warning', payload));
+
+    const stopped = new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void agent.stop().then(() => {
+          line('stopped', {});
+          resolve();
+        });
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    agent.start().catch((error: unknown) => {
+      io.err(`porchlight daemon: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
+    await stopped;
+    return 0;
+  },
+};

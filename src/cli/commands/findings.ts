@@ -1,0 +1,137 @@
+import { openLocalState, parseDate } from '../local-state.js';
+import { COMMON_HELP, contextFrom, parseCommand, UsageError } from '../options.js';
+import type { Command } from './command.js';
+
+export const findingsCommand: Command = {
+  name: 'findings',
+  summary: 'list open findings (and resolved ones with --all)',
+  help: `Usage: porchlight findings [--all] [--json]
+
+Lists what the last scans found. Each finding has a short id for \`porchlight ack\`.
+
+${COMMON_HELP}`,
+  async run(args, io) {
+    const { values } = parseCommand(args, { all: { type: 'boolean' }, json: { type: 'boolean' } }, false);
+    if (values.help) {
+      io.out(this.help + '\n');
+      return 0;
+    }
+    const state = openLocalState(contextFrom(values, io));
+    try {
+      const findings = state.store.findings({ includeResolved: values.all });
+      if (values.json) {
+        io.out(JSON.stringify(findings, null, 2) + '\n');
+        return 0;
+      }
+      if (findings.length === 0) {
+        io.out(values.all ? 'No findings recorded yet.\n' : 'No open findings.\n');
+        return 0;
+      }
+      for (const f of findings) {
+        const state = f.resolvedAt
+          ? `resolved ${new Date(f.resolvedAt).toISOString()}`
+          : f.acknowledged
+            ? `acknowledged${f.acknowledgedUntil ? ` until ${new Date(f.acknowledgedUntil).toISOString()}` : ''}`
+            : f.counted
+              ? 'open'
+              : 'listed';
+        io.out(`${f.id}  ${f.checkId}  ${f.title}\n            ${f.reason} — ${state}, first seen ${new Date(f.firstSeen).toISOString()}\n`);
+      }
+      return 0;
+    } finally {
+      state.close();
+    }
+  },
+};
+
+export const ackCommand: Command = {
+  name: 'ack',
+  summary: 'acknowledge a finding ("I know, it\'s fine"), optionally until a date',
+  help: `Usage: porchlight ack FINDING [--until DATE] [--note TEXT] [--remove]
+
+FINDING is the short id \`porchlight findings\` shows (or CHECK-ID:KEY). An acknowledged finding
+no longer fails its check or notifies, but stays visible. --remove takes the acknowledgement back.
+
+${COMMON_HELP}`,
+  async run(args, io) {
+    const { values, positionals } = parseCommand(
+      args,
+      { until: { type: 'string' }, note: { type: 'string' }, remove: { type: 'boolean' } },
+      true,
+    );
+    if (values.help) {
+      io.out(this.help + '\n');
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError('ack takes one FINDING id');
+    let until: number | null = null;
+    if (values.until !== undefined) {
+      try {
+        until = parseDate(values.until, '--until');
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      if (until <= Date.now()) throw new UsageError('--until must be in the future');
+    }
+    const state = openLocalState(contextFrom(values, io));
+    try {
+      const finding = state.store.findFinding(positionals[0]!);
+      if (!finding) {
+        io.err(`porchlight: no finding "${positionals[0]}"; \`porchlight findings --all\` lists them.\n`);
+        return 1;
+      }
+      if (values.remove) {
+        const removed = state.store.unacknowledge(finding.checkId, finding.key);
+        io.out(removed ? `No longer acknowledged: ${finding.title}\n` : `${finding.title} was not acknowledged.\n`);
+        return 0;
+      }
+      state.store.acknowledge(finding.checkId, finding.key, { until, note: values.note }, Date.now());
+      io.out(`Acknowledged${until ? ` until ${new Date(until).toISOString()}` : ''}: ${finding.title}\n`);
+      return 0;
+    } finally {
+      state.close();
+    }
+  },
+};
+
+export const historyCommand: Command = {
+  name: 'history',
+  summary: 'show how check results changed over time',
+  help: `Usage: porchlight history [--check ID] [--since DATE] [--json]
+
+One line per change of a check's result (unchanged scans extend the line).
+
+${COMMON_HELP}`,
+  async run(args, io) {
+    const { values } = parseCommand(args, { check: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } }, false);
+    if (values.help) {
+      io.out(this.help + '\n');
+      return 0;
+    }
+    let since: number | undefined;
+    try {
+      since = values.since === undefined ? undefined : parseDate(values.since, '--since');
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const state = openLocalState(contextFrom(values, io));
+    try {
+      const timeline = state.store.history({ checkId: values.check, since });
+      if (values.json) {
+        io.out(JSON.stringify(timeline, null, 2) + '\n');
+        return 0;
+      }
+      if (timeline.length === 0) {
+        io.out('No history yet. Run `porchlight check`.\n');
+        return 0;
+      }
+      for (const entry of timeline) {
+        const span = `${new Date(entry.firstAt).toISOString()} … ${new Date(entry.lastAt).toISOString()}`;
+        io.out(`${span}  ${entry.checkId}  ${entry.status}  ${entry.summary}\n`);
+      }
+      return 0;
+    } finally {
+      state.close();
+    }
+  },
+};

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { builtinChecks, loadUserChecks } from '../core/checks/loader.js';
+import type { LoadedCheck } from '../core/checks/definition.js';
+import { openConfSettings } from '../core/settings/conf-settings.js';
+import type { SettingsStore } from '../core/settings/settings.js';
+import { HistoryStore } from '../core/store/history-store.js';
+import type { CommandContext } from './options.js';
+
+export interface LocalState {
+  store: HistoryStore;
+  settings: SettingsStore;
+  checks: () => LoadedCheck[];
+  close(): void;
+}
+
+/** History, settings and checks of the data dir; warnings (kept-aside files, bad check files) go to stderr. */
+export function openLocalState(ctx: CommandContext): LocalState {
+  const settings = openConfSettings(ctx.dataDir);
+  const opened = HistoryStore.open(ctx.dataDir);
+  for (const warning of [settings.warning, opened.warning]) if (warning) ctx.err(`warning: ${warning}\n`);
+  let warned = false;
+  return {
+    store: opened.store,
+    settings: settings.store,
+    checks: () => {
+      const user = loadUserChecks(path.join(ctx.dataDir, 'checks'));
+      if (!warned) for (const error of user.errors) ctx.err(`warning: check file skipped: ${error.message}\n`);
+      warned = true;
+      return [...builtinChecks(), ...user.checks];
+    },
+    close: () => opened.store.close(),
+  };
+}
+
+export function parseDate(value: string, option: string): number {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new Error(`${option} takes a date like 2026-12-31 or 2026-12-31T18:00, not "${value}"`);
+  return time;
+}

@@ -1,0 +1,158 @@
+import path from 'node:path';
+import { builtinChecks, loadUserChecks } from './checks/loader.js';
+import type { LoadedCheck, Platform } from './checks/definition.js';
+import { Scanner, type ScanReport } from './checks/scanner.js';
+import { TypedEmitter } from './events.js';
+import { resolveOsqueryd } from './osquery/binary.js';
+import { osquerydPaths } from './osquery/daemon-paths.js';
+import { AGENT_INSTANCE } from './osquery/osquery-session.js';
+import { osqueryPlatformOf } from './osquery/schema.js';
+import { OsquerydSupervisor, type OsquerydStatus, type SupervisorTimings } from './osquery/supervisor.js';
+import { ScanSchedule } from './schedule/scan-schedule.js';
+import type { SettingsStore } from './settings/settings.js';
+import { HistoryStore, type StoredFinding } from './store/history-store.js';
+
+export interface AgentEvents extends Record<string, unknown> {
+  'osquery-state': OsquerydStatus;
+  'scan-started': { trigger: string; at: number };
+  'scan-finished': ScanReport;
+  'scan-failed': { trigger: string; error: string };
+  'finding-new': StoredFinding;
+  'finding-resolved': StoredFinding;
+  /** Something the owner should know that did not stop the agent (a corrupt file kept aside, a bad check file). */
+  warning: { message: string };
+}
+
+export interface AgentOptions {
+  dataDir: string;
+  settings: SettingsStore;
+  /** Warnings from opening the settings, reported through the agent. */
+  settingsWarning?: string | undefined;
+  osquerydPath?: string | undefined;
+  resourcesPath?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  platform?: Platform;
+  timings?: Partial<SupervisorTimings>;
+}
+
+export interface AgentStatus {
+  osquery: OsquerydStatus;
+  scanning: boolean;
+  nextScanAt: number | null;
+}
+
+/**
+ * The composition root every shell drives: supervised osqueryd, the check catalog, history,
+ * settings and the scan schedule, with typed events for what happens.
+ */
+export class Agent extends TypedEmitter<AgentEvents> {
+  readonly dataDir: string;
+  readonly store: HistoryStore;
+  readonly supervisor: OsquerydSupervisor;
+  readonly settings: SettingsStore;
+  private readonly platform: Platform;
+  private readonly scanner: Scanner;
+  private readonly schedule: ScanSchedule;
+  private readonly pendingWarnings: string[] = [];
+  private readonly checkFileWarnings = new Set<string>();
+  private currentScan: Promise<ScanReport> | undefined;
+
+  constructor(options: AgentOptions) {
+    super();
+    this.dataDir = options.dataDir;
+    this.settings = options.settings;
+    const platform = options.platform ?? osqueryPlatformOf(process.platform);
+    if (!platform) throw new Error(`Porchlight does not run on ${process.platform}`);
+    this.platform = platform;
+    const opened = HistoryStore.open(this.dataDir);
+    this.store = opened.store;
+    for (const warning of [options.settingsWarning, opened.warning]) if (warning) this.pendingWarnings.push(warning);
+    const binary = resolveOsqueryd({ explicitPath: options.osquerydPath, env: options.env, resourcesPath: options.resourcesPath });
+    this.supervisor = new OsquerydSupervisor({
+      binary: binary.path,
+      paths: osquerydPaths(this.dataDir, AGENT_INSTANCE),
+      env: options.env,
+      timings: options.timings,
+    });
+    this.supervisor.on('state', (status) => this.emit('osquery-state', status));
+    this.scanner = new Scanner({
+      osquery: this.supervisor.client,
+      store: this.store,
+      checks: () => this.checks(),
+      settings: () => this.settings.get(),
+      platform,
+    });
+    this.schedule = new ScanSchedule(() => this.scanNow('schedule'));
+  }
+
+  /** Built-in checks plus the owner's from `<data dir>/checks/`; bad files become warnings. */
+  checks(): LoadedCheck[] {
+    const user = loadUserChecks(path.join(this.dataDir, 'checks'));
+    for (const error of user.errors) {
+      if (this.checkFileWarnings.has(error.message)) continue;
+      this.checkFileWarnings.add(error.message);
+      this.warn(`Check file skipped: ${error.message}`);
+    }
+    return [...builtinChecks(), ...user.checks];
+  }
+
+  /** Starts osqueryd, scans once, then follows the schedule from settings. */
+  async start(): Promise<void> {
+    for (const message of this.pendingWarnings.splice(0)) this.warn(message);
+    this.schedule.start(this.settings.get().schedule);
+    await this.supervisor.start();
+    void this.scanNow('startup').catch(() => undefined);
+  }
+
+  /** Runs a scan now; while one runs, callers share it instead of starting another. */
+  scanNow(trigger = 'manual'): Promise<ScanReport> {
+    if (this.currentScan) return this.currentScan;
+    const scan = this.runScan(trigger);
+    this.currentScan = scan;
+    void scan.then(
+      () => (this.currentScan = undefined),
+      () => (this.currentScan = undefined),
+    );
+    return scan;
+  }
+
+  /** Applies a new schedule; an invalid cron expression is rejected with the reason. */
+  reschedule(expression: string): void {
+    this.settings.update({ schedule: expression });
+    this.schedule.start(expression);
+  }
+
+  status(): AgentStatus {
+    return {
+      osquery: this.supervisor.status(),
+      scanning: this.currentScan !== undefined,
+      nextScanAt: this.schedule.nextRun()?.getTime() ?? null,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.schedule.stop();
+    await this.currentScan?.catch(() => undefined);
+    await this.supervisor.stop();
+    this.store.close();
+  }
+
+  private async runScan(trigger: string): Promise<ScanReport> {
+    this.emit('scan-started', { trigger, at: Date.now() });
+    try {
+      if (this.supervisor.status().state !== 'running') await this.supervisor.whenRunning();
+      const report = await this.scanner.scan({ trigger });
+      this.emit('scan-finished', report);
+      for (const finding of report.changes.new) this.emit('finding-new', finding);
+      for (const finding of report.changes.resolved) this.emit('finding-resolved', finding);
+      return report;
+    } catch (error) {
+      this.emit('scan-failed', { trigger, error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  }
+
+  private warn(message: string): void {
+    this.emit('warning', { message });
+  }
+}

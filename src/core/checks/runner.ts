@@ -1,0 +1,84 @@
+import { performance } from 'node:perf_hooks';
+import { OsqueryConnectionError, OsqueryError } from '../osquery/errors.js';
+import type { OsqueryRow } from '../osquery/extension-socket-client.js';
+import { CLASSIFIER_IMPLEMENTATIONS, type ClassifierContext, type Finding } from './classifiers.js';
+import type { CheckDefinition, Platform } from './definition.js';
+
+/** What running one check's SQL said, before acknowledgements and baselines are applied. */
+export type RawOutcome =
+  | { kind: 'not_applicable' }
+  | { kind: 'unknown'; reason: string }
+  | { kind: 'error'; reason: string; connectionLost?: boolean }
+  | { kind: 'policy'; passed: boolean }
+  | { kind: 'findings'; findings: Finding[] };
+
+export interface QueryRunner {
+  query(sql: string): Promise<OsqueryRow[]>;
+}
+
+export interface TimedOutcome {
+  outcome: RawOutcome;
+  /** Time spent waiting for osquery's answers. */
+  queryMs: number;
+}
+
+/** Runs a check's SQL for this platform and judges the rows. Never throws for osquery errors. */
+export async function runCheck(
+  check: CheckDefinition,
+  platform: Platform,
+  osquery: QueryRunner,
+  context: ClassifierContext,
+): Promise<TimedOutcome> {
+  const query = check.queries[platform];
+  if (!query) return { outcome: { kind: 'not_applicable' }, queryMs: 0 };
+  let queryMs = 0;
+  const timed = async (sql: string) => {
+    const start = performance.now();
+    try {
+      return await osquery.query(sql);
+    } finally {
+      queryMs += performance.now() - start;
+    }
+  };
+  try {
+    if (query.precondition && (await timed(query.precondition.sql)).length === 0) {
+      return { outcome: { kind: 'unknown', reason: query.precondition.reason }, queryMs };
+    }
+    const rows = await timed(query.sql);
+    return { outcome: judge(check, rows, context), queryMs };
+  } catch (error) {
+    if (error instanceof OsqueryError) {
+      const connectionLost = error instanceof OsqueryConnectionError;
+      return { outcome: { kind: 'error', reason: error.message, connectionLost }, queryMs };
+    }
+    throw error;
+  }
+}
+
+function judge(check: CheckDefinition, rows: OsqueryRow[], context: ClassifierContext): RawOutcome {
+  const evaluation = check.evaluation;
+  if (evaluation.kind === 'policy') return { kind: 'policy', passed: rows.length > 0 };
+  if (evaluation.classifier) {
+    const classify = CLASSIFIER_IMPLEMENTATIONS[evaluation.classifier];
+    if (!classify) return { kind: 'error', reason: `unknown classifier ${evaluation.classifier}` };
+    return { kind: 'findings', findings: classify(rows, context) };
+  }
+  const first = rows[0];
+  const missing = first ? evaluation.key.find((column) => !(column in first)) : undefined;
+  if (missing) return { kind: 'error', reason: `the query returns no column "${missing}", which the finding key needs` };
+  return {
+    kind: 'findings',
+    findings: rows.map((row) => ({
+      key: evaluation.key.map((column) => row[column] ?? '').join('|'),
+      title: fillTemplate(evaluation.title, row),
+      reason: check.description,
+      detail: row,
+      counted: true,
+    })),
+  };
+}
+
+/** Replaces `{column}` with the row's value; unknown names stay as written. */
+export function fillTemplate(template: string, row: OsqueryRow): string {
+  return template.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => row[name] ?? whole);
+}

@@ -1,0 +1,165 @@
+import { performance } from 'node:perf_hooks';
+import type { Settings } from '../settings/settings.js';
+import type { FindingChanges, HistoryStore } from '../store/history-store.js';
+import { findingId } from '../store/history-store.js';
+import type { Finding } from './classifiers.js';
+import type { CheckDefinition, CheckStatus, LoadedCheck, Platform } from './definition.js';
+import { runCheck, type QueryRunner, type RawOutcome } from './runner.js';
+
+export interface ResultFinding extends Finding {
+  id: string;
+  acknowledged: boolean;
+}
+
+export interface CheckResult {
+  checkId: string;
+  title: string;
+  category: CheckDefinition['category'];
+  severity: CheckDefinition['severity'];
+  status: CheckStatus;
+  /** One line a person reads. */
+  summary: string;
+  /** Why a check is unknown or errored (osquery's own message for errors). */
+  reason: string;
+  findings: ResultFinding[];
+  queryMs: number;
+}
+
+export interface ScanReport {
+  scanId: number;
+  trigger: string;
+  platform: Platform;
+  startedAt: number;
+  finishedAt: number;
+  results: CheckResult[];
+  /** What changed since the previous scan. */
+  changes: FindingChanges;
+  /** Time spent waiting for osquery, and the whole scan. */
+  osqueryMs: number;
+  totalMs: number;
+}
+
+export class ScanFailedError extends Error {
+  override name = 'ScanFailedError';
+}
+
+export interface ScannerDeps {
+  osquery: QueryRunner;
+  store: HistoryStore;
+  checks: () => LoadedCheck[];
+  settings: () => Settings;
+  platform: Platform;
+  now?: () => number;
+}
+
+const PLATFORM_NAMES: Record<Platform, string> = { darwin: 'macOS', linux: 'Linux', windows: 'Windows' };
+
+/** Runs the enabled checks once, records the results and says what changed. */
+export class Scanner {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ScannerDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async scan(options: { trigger: string; only?: string[] }): Promise<ScanReport> {
+    const settings = this.deps.settings();
+    const checks = this.deps
+      .checks()
+      .filter((check) => (options.only ? options.only.includes(check.id) : !settings.disabledChecks.includes(check.id)));
+    const startedAt = this.now();
+    const started = performance.now();
+    const store = this.deps.store;
+    const scanId = store.beginScan(options.trigger, startedAt);
+    const context = { listenerAllowlist: settings.listenerAllowlist };
+
+    const outcomes: [LoadedCheck, RawOutcome, number][] = [];
+    try {
+      for (const check of checks) {
+        const { outcome, queryMs } = await runCheck(check, this.deps.platform, this.deps.osquery, context);
+        if (outcome.kind === 'error' && outcome.connectionLost) throw new ScanFailedError(outcome.reason);
+        outcomes.push([check, outcome, queryMs]);
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      store.failScan(scanId, message, this.now());
+      throw error instanceof ScanFailedError ? error : new ScanFailedError(message);
+    }
+
+    const acknowledged = store.acknowledgedKeys(startedAt);
+    const results = outcomes.map(([check, outcome, queryMs]) => this.result(check, outcome, queryMs, acknowledged, startedAt));
+    const finishedAt = this.now();
+    const changes = store.finishScan(
+      scanId,
+      results.map((result) => ({
+        checkId: result.checkId,
+        status: result.status,
+        summary: result.summary,
+        reason: result.reason,
+        findings: result.status === 'pass' || result.status === 'fail' ? result.findings : undefined,
+      })),
+      finishedAt,
+    );
+    store.applyRetention(settings.retentionDays, finishedAt);
+    return {
+      scanId,
+      trigger: options.trigger,
+      platform: this.deps.platform,
+      startedAt,
+      finishedAt,
+      results,
+      changes,
+      osqueryMs: results.reduce((sum, r) => sum + r.queryMs, 0),
+      totalMs: performance.now() - started,
+    };
+  }
+
+  private result(
+    check: LoadedCheck,
+    outcome: RawOutcome,
+    queryMs: number,
+    acknowledged: Set<string>,
+    at: number,
+  ): CheckResult {
+    const base = { checkId: check.id, title: check.title, category: check.category, severity: check.severity, queryMs, reason: '' };
+    switch (outcome.kind) {
+      case 'not_applicable':
+        return { ...base, status: 'not_applicable', summary: `Not checked on ${PLATFORM_NAMES[this.deps.platform]}`, findings: [] };
+      case 'unknown':
+        return { ...base, status: 'unknown', summary: `Cannot tell: ${outcome.reason}`, reason: outcome.reason, findings: [] };
+      case 'error':
+        return { ...base, status: 'error', summary: 'The check could not run', reason: outcome.reason, findings: [] };
+      case 'policy': {
+        const evaluation = check.evaluation.kind === 'policy' ? check.evaluation : undefined;
+        return outcome.passed
+          ? { ...base, status: 'pass', summary: evaluation?.passSummary ?? 'Passed', findings: [] }
+          : { ...base, status: 'fail', summary: evaluation?.failSummary ?? 'Failed', findings: [] };
+      }
+      case 'findings': {
+        const findings = this.applyBaseline(check, outcome.findings, at).map((finding) => ({
+          ...finding,
+          id: findingId(check.id, finding.key),
+          acknowledged: acknowledged.has(`${check.id}\0${finding.key}`),
+        }));
+        const open = findings.filter((f) => f.counted && !f.acknowledged).length;
+        const quiet = findings.length - open;
+        if (open > 0) {
+          const extra = quiet ? ` (${quiet} more acknowledged or disabled)` : '';
+          return { ...base, status: 'fail', summary: `${open} ${open === 1 ? 'finding needs' : 'findings need'} attention${extra}`, findings };
+        }
+        return { ...base, status: 'pass', summary: quiet ? `Nothing new; ${quiet} acknowledged or disabled` : 'Nothing found', findings };
+      }
+    }
+  }
+
+  /** A baseline check's first scan accepts what is there; later scans report only additions. */
+  private applyBaseline(check: LoadedCheck, findings: Finding[], at: number): Finding[] {
+    if (check.evaluation.kind !== 'findings' || !check.evaluation.baseline) return findings;
+    const baseline = this.deps.store.baseline(check.id);
+    if (!baseline) {
+      this.deps.store.setBaseline(check.id, findings.map((f) => f.key), at);
+      return [];
+    }
+    return findings.filter((finding) => !baseline.has(finding.key));
+  }
+}
