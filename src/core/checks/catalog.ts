@@ -4,6 +4,14 @@ const NEEDS_ADMIN_DISKS = 'osquery returns no disk rows without administrator ri
 
 const LOOPBACK_FILTER = "l.address NOT IN ('127.0.0.1', '::1') AND l.address NOT LIKE '127.%'";
 
+/** Browser tables are per user: with no user rows osquery sees no browser at all. */
+const USERS_VISIBLE = { sql: 'SELECT 1 FROM users LIMIT 1', reason: 'osquery sees no user accounts, so no browsers' };
+
+const SOCKETS_VISIBLE = {
+  sql: 'SELECT 1 FROM listening_ports LIMIT 1',
+  reason: 'osquery lists no listening sockets; it may lack the rights to see them',
+};
+
 /** Chromium-family extensions (every browser_type) for every user osquery can see. */
 const CHROMIUM_EXTENSIONS = `SELECT c.browser_type AS browser, c.uid, u.username, c.profile, c.identifier, c.name, c.version,
   c.permissions, c.optional_permissions,
@@ -86,9 +94,9 @@ SELECT 1 FROM chain c JOIN disk_encryption d ON d.name = c.name WHERE d.encrypte
     category: 'browser',
     severity: 'high',
     queries: {
-      darwin: { sql: [CHROMIUM_EXTENSIONS, FIREFOX_EXTENSIONS, SAFARI_EXTENSIONS].join('\nUNION ALL\n') },
-      linux: { sql: [CHROMIUM_EXTENSIONS, FIREFOX_EXTENSIONS].join('\nUNION ALL\n') },
-      windows: { sql: [CHROMIUM_EXTENSIONS, FIREFOX_EXTENSIONS].join('\nUNION ALL\n') },
+      darwin: { sql: [CHROMIUM_EXTENSIONS, FIREFOX_EXTENSIONS, SAFARI_EXTENSIONS].join('\nUNION ALL\n'), precondition: USERS_VISIBLE },
+      linux: { sql: [CHROMIUM_EXTENSIONS, FIREFOX_EXTENSIONS].join('\nUNION ALL\n'), precondition: USERS_VISIBLE },
+      windows: { sql: [CHROMIUM_EXTENSIONS, FIREFOX_EXTENSIONS].join('\nUNION ALL\n'), precondition: USERS_VISIBLE },
     },
     evaluation: {
       kind: 'findings',
@@ -111,7 +119,11 @@ SELECT 1 FROM chain c JOIN disk_encryption d ON d.name = c.name WHERE d.encrypte
     description: 'Programs that accept connections from other machines on your network.',
     category: 'network',
     severity: 'high',
-    queries: { darwin: { sql: EXPOSED_LISTENERS }, linux: { sql: EXPOSED_LISTENERS }, windows: { sql: EXPOSED_LISTENERS } },
+    queries: {
+      darwin: { sql: EXPOSED_LISTENERS, precondition: SOCKETS_VISIBLE },
+      linux: { sql: EXPOSED_LISTENERS, precondition: SOCKETS_VISIBLE },
+      windows: { sql: EXPOSED_LISTENERS, precondition: SOCKETS_VISIBLE },
+    },
     evaluation: {
       kind: 'findings',
       key: ['protocol', 'address', 'port', 'process_path'],

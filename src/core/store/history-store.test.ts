@@ -1,0 +1,136 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT, removeTempDirs, tempDir } from '../../../test/helpers/standin.js';
+import type { Finding } from '../checks/classifiers.js';
+import { DATABASE_FILE, HistoryStore, type CheckResultRecord } from './history-store.js';
+
+const opened: HistoryStore[] = [];
+afterEach(() => {
+  for (const store of opened.splice(0)) store.close();
+  removeTempDirs();
+});
+
+function open(dataDir = tempDir()) {
+  const result = HistoryStore.open(dataDir);
+  opened.push(result.store);
+  return { ...result, dataDir };
+}
+
+const finding = (key: string, title = key): Finding => ({ key, title, reason: 'because', detail: { key }, counted: true });
+const DAY = 24 * 60 * 60 * 1000;
+
+function scan(store: HistoryStore, at: number, results: CheckResultRecord[]) {
+  const id = store.beginScan('test', at);
+  return store.finishScan(id, results, at);
+}
+
+describe('HistoryStore', () => {
+  it('creates a WAL database with foreign keys and the current schema', () => {
+    const { store } = open();
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(1);
+  });
+
+  it('extends a run of unchanged results instead of adding rows, and adds one when the result changes', () => {
+    const { store } = open();
+    for (let i = 0; i < 5; i++) scan(store, 1000 + i, [{ checkId: 'firewall', status: 'pass', summary: 'on', reason: '' }]);
+    scan(store, 2000, [{ checkId: 'firewall', status: 'fail', summary: 'off', reason: '' }]);
+    scan(store, 3000, [{ checkId: 'firewall', status: 'fail', summary: 'off', reason: '' }]);
+    expect(store.history({ checkId: 'firewall' })).toEqual([
+      { checkId: 'firewall', status: 'pass', summary: 'on', reason: '', findingCount: 0, firstAt: 1000, lastAt: 1004 },
+      { checkId: 'firewall', status: 'fail', summary: 'off', reason: '', findingCount: 0, firstAt: 2000, lastAt: 3000 },
+    ]);
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM check_states').get()).toEqual({ n: 2 });
+  });
+
+  it('says which findings are new and which are resolved, scan to scan', () => {
+    const { store } = open();
+    const result = (findings: Finding[]): CheckResultRecord => ({ checkId: 'ports', status: 'fail', summary: '', reason: '', findings });
+    const first = scan(store, 1, [result([finding('a'), finding('b')])]);
+    expect(first.new.map((f) => f.key)).toEqual(['a', 'b']);
+    const second = scan(store, 2, [result([finding('b'), finding('c')])]);
+    expect(second.new.map((f) => f.key)).toEqual(['c']);
+    expect(second.resolved.map((f) => [f.key, f.resolvedAt])).toEqual([['a', 2]]);
+    const third = scan(store, 3, [result([finding('a'), finding('b'), finding('c')])]);
+    expect(third.new.map((f) => [f.key, f.firstSeen])).toEqual([['a', 3]]);
+    expect(store.findings().map((f) => f.key).sort()).toEqual(['a', 'b', 'c']);
+    expect(store.finding('ports', 'b')?.firstSeen).toBe(1);
+  });
+
+  it('does not resolve findings of a check that could not tell (no data is not a fix)', () => {
+    const { store } = open();
+    scan(store, 1, [{ checkId: 'ports', status: 'fail', summary: '', reason: '', findings: [finding('a')] }]);
+    const unknown = scan(store, 2, [{ checkId: 'ports', status: 'unknown', summary: '', reason: 'no rights' }]);
+    expect(unknown.resolved).toEqual([]);
+    expect(store.findings().map((f) => f.key)).toEqual(['a']);
+  });
+
+  it('acknowledges findings, until a date or for good, and finds them by short id', () => {
+    const { store } = open();
+    scan(store, 1, [{ checkId: 'ports', status: 'fail', summary: '', reason: '', findings: [finding('a'), finding('b')] }]);
+    const a = store.findings().find((f) => f.key === 'a')!;
+    expect(store.findFinding(a.id)?.key).toBe('a');
+    expect(store.findFinding('ports:b')?.key).toBe('b');
+    store.acknowledge('ports', 'a', { until: 5_000 }, 10);
+    store.acknowledge('ports', 'b', { note: 'my NAS' }, 10);
+    expect(store.acknowledgedKeys(4_000)).toEqual(new Set(['ports\0a', 'ports\0b']));
+    expect(store.acknowledgedKeys(6_000)).toEqual(new Set(['ports\0b']));
+    expect(store.findFinding(a.id, 4_000)?.acknowledged).toBe(true);
+    expect(store.unacknowledge('ports', 'b')).toBe(true);
+    expect(store.acknowledgedKeys(6_000)).toEqual(new Set());
+  });
+
+  it('forgets scans, result runs and resolved findings older than the retention period', () => {
+    const { store } = open();
+    const now = 400 * DAY;
+    scan(store, now - 100 * DAY, [{ checkId: 'old', status: 'pass', summary: '', reason: '', findings: [finding('gone')] }]);
+    scan(store, now - 95 * DAY, [{ checkId: 'old', status: 'pass', summary: 'x', reason: '', findings: [] }]);
+    scan(store, now - 1 * DAY, [{ checkId: 'new', status: 'pass', summary: '', reason: '' }]);
+    store.applyRetention(90, now);
+    expect(store.history().map((h) => h.checkId)).toEqual(['new']);
+    expect(store.findings({ includeResolved: true })).toEqual([]);
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM scans').get()).toEqual({ n: 1 });
+  });
+
+  it('moves a corrupt database aside with a timestamp, starts a fresh one and says so', () => {
+    const dataDir = tempDir();
+    writeFileSync(path.join(dataDir, DATABASE_FILE), 'this is not a database, just text that lost its way'.repeat(100));
+    const { store, warning } = open(dataDir);
+    expect(warning).toMatch(/history database was damaged .* moved to .*porchlight\.db\.corrupt-\d{4}-/);
+    expect(readdirSync(dataDir).filter((name) => name.startsWith(`${DATABASE_FILE}.corrupt-`))).toHaveLength(1);
+    scan(store, 1, [{ checkId: 'x', status: 'pass', summary: '', reason: '' }]);
+    expect(store.lastScan()?.status).toBe('ok');
+  });
+
+  it('refuses a database from a newer Porchlight instead of damaging it', () => {
+    const { store, dataDir } = open();
+    store.db.pragma('user_version = 99');
+    store.close();
+    opened.pop();
+    expect(() => HistoryStore.open(dataDir)).toThrow(/newer Porchlight/);
+    expect(existsSync(path.join(dataDir, DATABASE_FILE))).toBe(true);
+  });
+
+  it('is safe for two processes writing scans to the same file at once', async () => {
+    const { store, dataDir } = open();
+    const module = path.join(REPO_ROOT, 'dist', 'src', 'core', 'store', 'history-store.js');
+    const script = `
+      const { HistoryStore } = await import(${JSON.stringify(module)});
+      const { store } = HistoryStore.open(${JSON.stringify(dataDir)});
+      for (let i = 0; i < 200; i++) {
+        const id = store.beginScan('other', i);
+        store.finishScan(id, [{ checkId: 'other', status: i % 2 ? 'pass' : 'fail', summary: '', reason: '', findings: [{ key: 'k' + (i % 7), title: 't', reason: 'r', detail: {}, counted: true }] }], i);
+      }
+      store.close();`;
+    const other = new Promise<void>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script], (error) => (error ? reject(error) : resolve())),
+    );
+    for (let i = 0; i < 200; i++) scan(store, i, [{ checkId: 'mine', status: i % 2 ? 'pass' : 'fail', summary: '', reason: '' }]);
+    await other;
+    expect(store.db.prepare("SELECT COUNT(*) AS n FROM scans WHERE status = 'ok'").get()).toEqual({ n: 400 });
+    expect(store.history({ checkId: 'other' })).toHaveLength(200);
+  });
+});
