@@ -106,14 +106,8 @@ export class Agent extends TypedEmitter<AgentEvents> {
 
   /** Runs a scan now; while one runs, callers share it instead of starting another. */
   scanNow(trigger = 'manual'): Promise<ScanReport> {
-    if (this.currentScan) return this.currentScan;
-    const scan = this.runScan(trigger);
-    this.currentScan = scan;
-    void scan.then(
-      () => (this.currentScan = undefined),
-      () => (this.currentScan = undefined),
-    );
-    return scan;
+    this.currentScan ??= this.runScan(trigger);
+    return this.currentScan;
   }
 
   /** Applies a new schedule; an invalid cron expression is rejected with the reason. */
@@ -139,17 +133,21 @@ export class Agent extends TypedEmitter<AgentEvents> {
 
   private async runScan(trigger: string): Promise<ScanReport> {
     this.emit('scan-started', { trigger, at: Date.now() });
+    let report: ScanReport;
     try {
       if (this.supervisor.status().state !== 'running') await this.supervisor.whenRunning();
-      const report = await this.scanner.scan({ trigger });
-      this.emit('scan-finished', report);
-      for (const finding of report.changes.new) this.emit('finding-new', finding);
-      for (const finding of report.changes.resolved) this.emit('finding-resolved', finding);
-      return report;
+      report = await this.scanner.scan({ trigger });
     } catch (error) {
+      this.currentScan = undefined;
       this.emit('scan-failed', { trigger, error: error instanceof Error ? error.message : String(error) });
       throw error;
     }
+    // Cleared before the events, so a listener that asks for a scan gets a new one.
+    this.currentScan = undefined;
+    this.emit('scan-finished', report);
+    for (const finding of report.changes.new) this.emit('finding-new', finding);
+    for (const finding of report.changes.resolved) this.emit('finding-resolved', finding);
+    return report;
   }
 
   private warn(message: string): void {

@@ -1,0 +1,178 @@
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Agent, type AgentEvents } from '../../src/core/agent.js';
+import { processAlive } from '../../src/core/osquery/process-control.js';
+import { openConfSettings } from '../../src/core/settings/conf-settings.js';
+import { FAST_TIMINGS, REPO_ROOT, removeTempDirs, STANDIN_OSQUERYD, standinEnv, tempDir } from '../helpers/standin.js';
+
+const agents: Agent[] = [];
+afterEach(async () => {
+  await Promise.all(agents.splice(0).map((agent) => agent.stop()));
+  removeTempDirs();
+});
+
+const LAPTOP = path.join(REPO_ROOT, 'test', 'fixtures', 'linux-laptop.json');
+
+interface Laptop {
+  tables: Record<string, Record<string, unknown>[]>;
+}
+
+function makeAgent(options: { settingsText?: string; fault?: string } = {}) {
+  const dir = tempDir();
+  const dataDir = path.join(dir, 'data');
+  const fixture = path.join(dir, 'laptop.json');
+  copyFileSync(LAPTOP, fixture);
+  if (options.settingsText !== undefined) {
+    openConfSettings(dataDir);
+    writeFileSync(path.join(dataDir, 'config.json'), options.settingsText);
+  }
+  const settings = openConfSettings(dataDir);
+  const agent = new Agent({
+    dataDir,
+    settings: settings.store,
+    settingsWarning: settings.warning,
+    osquerydPath: STANDIN_OSQUERYD,
+    env: standinEnv({ STANDIN_FIXTURE: fixture, ...(options.fault ? { STANDIN_FAULT: options.fault } : {}) }),
+    platform: 'linux',
+    timings: FAST_TIMINGS,
+  });
+  agents.push(agent);
+  const events: { name: keyof AgentEvents; payload: unknown }[] = [];
+  for (const name of ['osquery-state', 'scan-started', 'scan-finished', 'scan-failed', 'finding-new', 'finding-resolved', 'warning'] as const) {
+    agent.on(name, (payload) => events.push({ name, payload }));
+  }
+  const editFixture = (change: (laptop: Laptop) => void) => {
+    const laptop = JSON.parse(readFileSync(fixture, 'utf8')) as Laptop;
+    change(laptop);
+    writeFileSync(fixture, JSON.stringify(laptop));
+  };
+  return { agent, events, editFixture, dataDir };
+}
+
+function nextEvent<K extends keyof AgentEvents>(agent: Agent, name: K): Promise<AgentEvents[K]> {
+  return new Promise((resolve) => {
+    const off = agent.on(name, (payload) => {
+      off();
+      resolve(payload);
+    });
+  });
+}
+
+describe('Agent on the stand-in osqueryd with a realistic laptop', () => {
+  it('scans at start and reports the three core checks correctly', async () => {
+    const { agent, events } = makeAgent();
+    const firstScan = nextEvent(agent, 'scan-finished');
+    await agent.start();
+    const report = await firstScan;
+    const status = Object.fromEntries(report.results.map((r) => [r.checkId, r.status]));
+    expect(status).toMatchObject({
+      'disk-encryption': 'pass',
+      'browser-extensions': 'fail',
+      'listening-ports': 'fail',
+      firewall: 'pass',
+      'screen-lock': 'not_applicable',
+    });
+    expect(report.trigger).toBe('startup');
+    expect(events.filter((e) => e.name === 'osquery-state').map((e) => (e.payload as { state: string }).state)).toEqual([
+      'starting',
+      'running',
+    ]);
+    expect(events.filter((e) => e.name === 'finding-new')).toHaveLength(report.changes.new.length);
+    expect(agent.status()).toMatchObject({ osquery: { state: 'running' }, scanning: false });
+    expect(agent.status().nextScanAt).toBeGreaterThan(Date.now());
+  });
+
+  it('reports new and resolved findings when the laptop changes', async () => {
+    const { agent, editFixture } = makeAgent();
+    const firstScan = nextEvent(agent, 'scan-finished');
+    await agent.start();
+    await firstScan;
+
+    editFixture((laptop) => {
+      laptop.tables.listening_ports = laptop.tables.listening_ports!.filter((row) => row.pid !== 812);
+      laptop.tables.chrome_extensions!.push({
+        browser_type: 'chrome',
+        uid: 1000,
+        name: 'Free VPN Turbo',
+        profile: 'Default',
+        identifier: 'freevpnturbodddddddddddddddddddd',
+        version: '9.9',
+        permissions: 'proxy, <all_urls>',
+        from_webstore: 'true',
+        state: '1',
+        path: '/x',
+      });
+    });
+    const resolved = nextEvent(agent, 'finding-resolved');
+    const report = await agent.scanNow();
+    expect(report.changes.new.map((f) => f.title)).toEqual(['Free VPN Turbo (chrome)']);
+    expect(report.changes.resolved.map((f) => f.title)).toEqual(['sshd listens on tcp port 22 (all interfaces)']);
+    expect((await resolved).checkId).toBe('listening-ports');
+
+    const again = await agent.scanNow();
+    expect(again.changes).toEqual({ new: [], resolved: [] });
+  });
+
+  it('an acknowledged finding stops failing its check but stays listed', async () => {
+    const { agent } = makeAgent();
+    const firstScan = nextEvent(agent, 'scan-finished');
+    await agent.start();
+    const report = await firstScan;
+    const admin = report.results.find((r) => r.checkId === 'administrator-accounts')!;
+    expect(admin.status).toBe('fail');
+    const [finding] = admin.findings;
+    agent.store.acknowledge('administrator-accounts', finding!.key, {}, Date.now());
+    const next = await agent.scanNow();
+    const after = next.results.find((r) => r.checkId === 'administrator-accounts')!;
+    expect(after.status).toBe('pass');
+    expect(after.summary).toBe('Nothing new; 1 acknowledged or disabled');
+    expect(after.findings.map((f) => f.acknowledged)).toEqual([true]);
+  });
+
+  it('shares one scan between callers instead of overlapping', async () => {
+    const { agent } = makeAgent();
+    const firstScan = nextEvent(agent, 'scan-finished');
+    await agent.start();
+    await firstScan;
+    const [a, b] = [agent.scanNow('one'), agent.scanNow('two')];
+    expect(a).toBe(b);
+    expect((await a).trigger).toBe('one');
+  });
+
+  it('warns about corrupt settings, runs on defaults, and stops osqueryd on stop()', async () => {
+    const { agent, events } = makeAgent({ settingsText: '{ nope' });
+    const firstScan = nextEvent(agent, 'scan-finished');
+    await agent.start();
+    await firstScan;
+    const warning = events.find((e) => e.name === 'warning')?.payload as { message: string };
+    expect(warning.message).toMatch(/could not be used .*defaults are in use/);
+    const pid = agent.status().osquery.pid!;
+    await agent.stop();
+    agents.pop();
+    expect(processAlive(pid)).toBe(false);
+  });
+
+  it('fails a scan clearly when osqueryd dies under it, and the next scan runs on the restarted daemon', async () => {
+    const { agent } = makeAgent({ fault: 'crash-after-queries=20' });
+    const firstScan = nextEvent(agent, 'scan-finished');
+    await agent.start();
+    await firstScan;
+    const failed = nextEvent(agent, 'scan-failed');
+    const restarted = new Promise<void>((resolve) => {
+      const off = agent.on('osquery-state', (status) => {
+        if (status.state === 'running') {
+          off();
+          resolve();
+        }
+      });
+    });
+    await expect(agent.scanNow('doomed')).rejects.toThrow(/osqueryd closed the connection/);
+    expect(await failed).toEqual({ trigger: 'doomed', error: 'osqueryd closed the connection' });
+    expect(agent.store.lastScan()).toMatchObject({ status: 'failed', error: 'osqueryd closed the connection' });
+
+    await restarted;
+    const report = await agent.scanNow('after-crash');
+    expect(report.results.find((r) => r.checkId === 'disk-encryption')?.status).toBe('pass');
+  });
+});
