@@ -1,0 +1,199 @@
+import { execFile, spawn } from 'node:child_process';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, REPO_ROOT, removeTempDirs, STANDIN_OSQUERYD, standinEnv, tempDir } from '../helpers/standin.js';
+
+afterEach(removeTempDirs);
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+interface Laptop {
+  tables: Record<string, Record<string, unknown>[]>;
+}
+
+function laptop() {
+  const dir = tempDir();
+  const fixture = path.join(dir, 'laptop.json');
+  copyFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'linux-laptop.json'), fixture);
+  const dataDir = path.join(dir, 'data');
+  const env = { STANDIN_FIXTURE: fixture, PORCHLIGHT_OSQUERYD: STANDIN_OSQUERYD, PORCHLIGHT_HOME: dataDir };
+  const porchlight = (args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [CLI, ...args], { env: standinEnv({ ...env, ...extraEnv }) }, (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      });
+    });
+  const edit = (change: (laptop: Laptop) => void) => {
+    const data = JSON.parse(readFileSync(fixture, 'utf8')) as Laptop;
+    change(data);
+    writeFileSync(fixture, JSON.stringify(data));
+  };
+  return { porchlight, edit, dataDir, dir, env };
+}
+
+interface CheckJson {
+  schemaVersion: number;
+  scan: { osquery: string; platform: string };
+  counts: Record<string, number>;
+  results: { id: string; status: string; summary: string; findings: { id: string; title: string; acknowledged: boolean }[] }[];
+  changes: { new: { id: string; title: string }[]; resolved: { id: string; title: string }[] };
+}
+
+describe('porchlight check', () => {
+  it('reports the core checks of a realistic laptop as a table and exits 1 when something fails', async () => {
+    const { porchlight } = laptop();
+    const result = await porchlight(['check']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^pass\s+Disk encryption\s+The startup disk is encrypted$/m);
+    expect(result.stdout).toMatch(/^FAIL\s+Browser extensions\s+2 findings need attention/m);
+    expect(result.stdout).toContain('Coupon Finder Pro (chrome)');
+    expect(result.stdout).toContain('can read and change all websites (<all_urls>); powerful permissions: cookies, webRequest');
+    expect(result.stdout).toMatch(/^FAIL\s+Services open to the network\s+3 findings need attention/m);
+    expect(result.stdout).toContain('unknown process listens on udp port 5353 (all interfaces)');
+    expect(result.stdout).toMatch(/^n\/a\s+Screen lock\s+Not checked on Linux$/m);
+    expect(result.stdout).toContain('Changes since the last scan: 8 new, 0 resolved');
+  });
+
+  it('prints the versioned JSON report, and the next scan says what changed', async () => {
+    const { porchlight, edit } = laptop();
+    const first = JSON.parse((await porchlight(['check', '--json'])).stdout) as CheckJson;
+    expect(first.schemaVersion).toBe(1);
+    expect(first.scan).toMatchObject({ osquery: 'own', platform: 'linux' });
+    expect(first.counts).toEqual({ pass: 6, fail: 5, unknown: 0, not_applicable: 3, error: 0 });
+
+    edit((data) => {
+      data.tables.listening_ports = data.tables.listening_ports!.filter((row) => row.port !== 3000);
+      data.tables.user_ssh_keys = [];
+      data.tables.suid_bin!.push({ path: '/tmp/.hidden/rootshell', username: 'root', groupname: 'root', permissions: 'S' });
+    });
+    const second = JSON.parse((await porchlight(['check', '--json'])).stdout) as CheckJson;
+    expect(second.changes.new.map((f) => f.title)).toEqual(['/tmp/.hidden/rootshell runs as root']);
+    expect(second.changes.resolved.map((f) => f.title).sort()).toEqual([
+      '/home/ann/.ssh/id_ed25519 has no passphrase',
+      'node listens on tcp port 3000 (all interfaces)',
+    ]);
+    expect(second.results.find((r) => r.id === 'ssh-keys-without-passphrase')?.status).toBe('pass');
+  });
+
+  it('acknowledging a finding takes it out of the failing count; findings and history show it', async () => {
+    const { porchlight } = laptop();
+    const report = JSON.parse((await porchlight(['check', '--json', '--only', 'administrator-accounts'])).stdout) as CheckJson;
+    expect(report.results.map((r) => [r.id, r.status])).toEqual([['administrator-accounts', 'fail']]);
+    const id = report.results[0]!.findings[0]!.id;
+
+    const findings = await porchlight(['findings']);
+    expect(findings.stdout).toContain(`${id}  administrator-accounts  ann is an administrator`);
+
+    const ack = await porchlight(['ack', id, '--until', '2099-01-01']);
+    expect(ack.stdout).toBe('Acknowledged until 2099-01-01T00:00:00.000Z: ann is an administrator\n');
+
+    const after = await porchlight(['check', '--only', 'administrator-accounts']);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toMatch(/^pass\s+Administrator accounts\s+Nothing new; 1 acknowledged or disabled$/m);
+    expect((await porchlight(['findings'])).stdout).toContain('acknowledged until 2099-01-01');
+
+    const history = await porchlight(['history', '--check', 'administrator-accounts', '--json']);
+    expect((JSON.parse(history.stdout) as { status: string }[]).map((h) => h.status)).toEqual(['fail', 'pass']);
+
+    expect((await porchlight(['ack', id, '--remove'])).stdout).toBe('No longer acknowledged: ann is an administrator\n');
+    expect((await porchlight(['check', '--only', 'administrator-accounts'])).code).toBe(1);
+  });
+
+  it('refuses unknown checks, bad dates and unknown findings with a clear message', async () => {
+    const { porchlight } = laptop();
+    const only = await porchlight(['check', '--only', 'no-such-check']);
+    expect(only.code).toBe(2);
+    expect(only.stderr).toContain('unknown check no-such-check; known: disk-encryption,');
+    const until = await porchlight(['ack', 'abc', '--until', 'next week']);
+    expect(until.code).toBe(2);
+    expect(until.stderr).toContain('--until takes a date like 2026-12-31');
+    const missing = await porchlight(['ack', 'abcdef1234']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no finding "abcdef1234"');
+  });
+
+  it('exits 2 when the scan cannot run', async () => {
+    const { porchlight } = laptop();
+    const crash = await porchlight(['check'], { STANDIN_FAULT: 'crash-after-queries=3' });
+    expect(crash.code).toBe(2);
+    expect(crash.stderr).toContain('the scan could not run: osqueryd closed the connection');
+    const noDaemon = await porchlight(['check', '--osqueryd', '/nonexistent']);
+    expect(noDaemon.code).toBe(2);
+  });
+});
+
+describe('porchlight checks', () => {
+  it('imports Fleet policies, lists them as yours, and runs them', async () => {
+    const { porchlight, dir } = laptop();
+    const file = path.join(dir, 'family-policies.yml');
+    writeFileSync(
+      file,
+      `apiVersion: v1
+kind: policy
+spec:
+  name: Firewall service active
+  query: SELECT 1 FROM systemd_units WHERE id = 'ufw.service' AND active_state = 'active'
+  resolution: Run sudo ufw enable
+  platform: linux
+---
+apiVersion: v1
+kind: label
+spec:
+  name: laptops
+  query: SELECT 1
+`,
+    );
+    const imported = await porchlight(['checks', 'import', file]);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/^Imported 1 policy into .*fleet-family-policies\.json \(skipped 1 document of other kinds\)$/m);
+    const list = await porchlight(['checks', 'list']);
+    expect(list.stdout).toMatch(/^fleet-firewall-service-active\s+Firewall service active {2}\(yours\)$/m);
+    expect(list.stdout).toMatch(/^gatekeeper\s+Gatekeeper {2}\(not on this OS\)$/m);
+    const run = await porchlight(['check', '--only', 'fleet-firewall-service-active']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^pass\s+Firewall service active\s+Passed$/m);
+  });
+
+  it('reports a broken policy file by file, document and field, and imports nothing', async () => {
+    const { porchlight, dir } = laptop();
+    const file = path.join(dir, 'bad.yml');
+    writeFileSync(file, 'apiVersion: v1\nkind: policy\nspec:\n  name: No query here\n');
+    const result = await porchlight(['checks', 'import', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file}, document 1: spec.query:`);
+    expect(result.stderr).toContain('Nothing was imported.');
+  });
+});
+
+describe('porchlight daemon', () => {
+  it('runs osqueryd and a first scan, logs events as JSON lines, serves other commands, and stops cleanly', async () => {
+    const { env, porchlight } = laptop();
+    const child = spawn(process.execPath, [CLI, 'daemon'], { env: standinEnv(env) });
+    const events: { event: string; results?: { id: string; status: string }[] }[] = [];
+    const scanned = new Promise<void>((resolve) => {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        events.push(JSON.parse(line) as (typeof events)[number]);
+        if (events.filter((e) => e.event === 'finding-new').length === 8) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await scanned;
+    const finished = events.find((e) => e.event === 'scan-finished')!;
+    expect(finished.results?.find((r) => r.id === 'disk-encryption')?.status).toBe('pass');
+    expect(events.filter((e) => e.event === 'finding-new')).toHaveLength(8);
+
+    const query = await porchlight(['check', '--json', '--only', 'firewall']);
+    expect((JSON.parse(query.stdout) as CheckJson).scan.osquery).toBe('agent');
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(events.at(-1)?.event).toBe('stopped');
+    expect(events.map((e) => e.event)).toContain('osquery-state');
+  });
+});
