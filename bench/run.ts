@@ -1,9 +1,13 @@
 /** `npm run bench`: prints Porchlight's performance numbers against their targets. */
 import { removeTempDirs } from '../test/helpers/standin.js';
+import { benchChecks } from './checks.js';
 import { benchOsqueryEngine } from './osquery-engine.js';
 import { report, type BenchResult } from './report.js';
 
-const suites: [string, () => Promise<BenchResult[]>][] = [['osquery engine', benchOsqueryEngine]];
+const suites: [string, () => Promise<BenchResult[]>][] = [
+  ['osquery engine', benchOsqueryEngine],
+  ['checks, history and agent', benchChecks],
+];
 
 let missed = 0;
 try {
