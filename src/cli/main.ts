@@ -64,6 +64,10 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
     io.err(`porchlight: unknown command '${argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')}'\n\n${usage()}`);
     return 2;
   }
+  if (found.rest.includes('--help') || found.rest.includes('-h')) {
+    io.out(found.command.help + '\n');
+    return 0;
+  }
   try {
     return await found.command.run(found.rest, io);
   } catch (error) {

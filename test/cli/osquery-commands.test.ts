@@ -141,4 +141,12 @@ describe('porchlight osquery run', () => {
     expect(after.code).toBe(3);
     expect(after.stdout).toContain('osqueryd:  not running');
   });
+
+  it('exits 2 with the reason when osqueryd keeps crashing', async () => {
+    const { dataDir, env } = laptop();
+    const result = await porchlight(['osquery', 'run', '--data-dir', dataDir], { ...env, STANDIN_FAULT: 'crash-at-start' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/porchlight osquery run: osqueryd failed: osqueryd failed 5 times within 10 minutes/);
+    expect(result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { state: string }).state).at(-1)).toBe('stopped');
+  }, 60_000);
 });

@@ -24,10 +24,6 @@ Exit codes: 0 nothing fails, 1 a check fails or could not run, 2 the scan could 
 ${COMMON_HELP}`,
   async run(args, io) {
     const { values } = parseCommand(args, { json: { type: 'boolean' }, only: { type: 'string', multiple: true } }, false);
-    if (values.help) {
-      io.out(this.help + '\n');
-      return 0;
-    }
     const ctx = contextFrom(values, io);
     const platform = osqueryPlatformOf(process.platform);
     if (!platform) throw new UsageError(`Porchlight does not run on ${process.platform}`);

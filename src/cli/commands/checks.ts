@@ -14,10 +14,6 @@ export const checksListCommand: Command = {
 ${COMMON_HELP}`,
   async run(args, io) {
     const { values } = parseCommand(args, { json: { type: 'boolean' } }, false);
-    if (values.help) {
-      io.out(this.help + '\n');
-      return 0;
-    }
     const ctx = contextFrom(values, io);
     const state = openLocalState(ctx);
     try {
@@ -63,10 +59,6 @@ Documents of other kinds are skipped and counted. Nothing is saved if any policy
 ${COMMON_HELP}`,
   async run(args, io) {
     const { values, positionals } = parseCommand(args, {}, true);
-    if (values.help) {
-      io.out(this.help + '\n');
-      return 0;
-    }
     if (positionals.length !== 1) throw new UsageError('checks import takes one FILE');
     const file = path.resolve(positionals[0]!);
     const ctx = contextFrom(values, io);

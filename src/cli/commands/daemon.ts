@@ -1,6 +1,7 @@
 import { Agent } from '../../core/agent.js';
 import { openConfSettings } from '../../core/settings/conf-settings.js';
 import { COMMON_HELP, contextFrom, parseCommand } from '../options.js';
+import { runInForeground } from '../foreground.js';
 import type { Command } from './command.js';
 
 export const daemonCommand: Command = {
@@ -15,10 +16,6 @@ the schedule from settings, with results in the history. Every event is printed 
 ${COMMON_HELP}`,
   async run(args, io) {
     const { values } = parseCommand(args, {}, false);
-    if (values.help) {
-      io.out(this.help + '\n');
-      return 0;
-    }
     const ctx = contextFrom(values, io);
     const settings = openConfSettings(ctx.dataDir);
     const agent = new Agent({
@@ -45,22 +42,19 @@ ${COMMON_HELP}`,
     agent.on('finding-resolved', (finding) => line('finding-resolved', { id: finding.id, checkId: finding.checkId, title: finding.title }));
     agent.on('warning', (payload) => line('warning', payload));
 
-    const stopped = new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        void agent.stop().then(() => {
-          line('stopped', {});
-          resolve();
-        });
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
-    agent.start().catch((error: unknown) => {
-      io.err(`porchlight daemon: ${error instanceof Error ? error.message : String(error)}\n`);
-    });
-    await stopped;
-    return 0;
+    const code = await runInForeground(
+      {
+        start: () => agent.start(),
+        stop: () => agent.stop(),
+        onGiveUp: (callback) =>
+          agent.on('osquery-state', (status) => {
+            if (status.state === 'failed') callback(status.reason ?? 'unknown reason');
+          }),
+      },
+      io.err,
+      'porchlight daemon',
+    );
+    line('stopped', {});
+    return code;
   },
 };

@@ -12,10 +12,6 @@ Lists what the last scans found. Each finding has a short id for \`porchlight ac
 ${COMMON_HELP}`,
   async run(args, io) {
     const { values } = parseCommand(args, { all: { type: 'boolean' }, json: { type: 'boolean' } }, false);
-    if (values.help) {
-      io.out(this.help + '\n');
-      return 0;
-    }
     const state = openLocalState(contextFrom(values, io));
     try {
       const findings = state.store.findings({ includeResolved: values.all });
@@ -59,10 +55,6 @@ ${COMMON_HELP}`,
       { until: { type: 'string' }, note: { type: 'string' }, remove: { type: 'boolean' } },
       true,
     );
-    if (values.help) {
-      io.out(this.help + '\n');
-      return 0;
-    }
     if (positionals.length !== 1) throw new UsageError('ack takes one FINDING id');
     let until: number | null = null;
     if (values.until !== undefined) {
@@ -104,10 +96,6 @@ One line per change of a check's result (unchanged scans extend the line).
 ${COMMON_HELP}`,
   async run(args, io) {
     const { values } = parseCommand(args, { check: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } }, false);
-    if (values.help) {
-      io.out(this.help + '\n');
-      return 0;
-    }
     let since: number | undefined;
     try {
       since = values.since === undefined ? undefined : parseDate(values.since, '--since');

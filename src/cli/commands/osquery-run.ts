@@ -1,8 +1,9 @@
 import { resolveOsqueryd } from '../../core/osquery/binary.js';
 import { osquerydPaths } from '../../core/osquery/daemon-paths.js';
 import { AGENT_INSTANCE } from '../../core/osquery/osquery-session.js';
-import { OsquerydStartError, OsquerydSupervisor } from '../../core/osquery/supervisor.js';
+import { OsquerydSupervisor } from '../../core/osquery/supervisor.js';
 import { COMMON_HELP, contextFrom, parseCommand } from '../options.js';
+import { runInForeground } from '../foreground.js';
 import type { Command } from './command.js';
 
 export const osqueryRunCommand: Command = {
@@ -18,10 +19,6 @@ Other Porchlight commands with the same data dir query through this osqueryd.
 ${COMMON_HELP}`,
   async run(args, io) {
     const { values } = parseCommand(args, {}, false);
-    if (values.help) {
-      io.out(this.help + '\n');
-      return 0;
-    }
     const ctx = contextFrom(values, io);
     const binary = resolveOsqueryd({ explicitPath: ctx.osquerydPath, env: ctx.env });
     const supervisor = new OsquerydSupervisor({
@@ -30,20 +27,17 @@ ${COMMON_HELP}`,
       env: ctx.env,
     });
     supervisor.on('state', (status) => io.out(JSON.stringify(status) + '\n'));
-    const stopped = new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        void supervisor.stop().then(resolve);
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
-    supervisor.start().catch((error: unknown) => {
-      if (!(error instanceof OsquerydStartError)) throw error;
-      io.err(`${error.message}\nRun \`porchlight osquery status\` for details; osqueryd stays stopped until restarted.\n`);
-    });
-    await stopped;
-    return 0;
+    return runInForeground(
+      {
+        start: () => supervisor.start(),
+        stop: () => supervisor.stop(),
+        onGiveUp: (callback) =>
+          supervisor.on('state', (status) => {
+            if (status.state === 'failed') callback(status.reason ?? 'unknown reason');
+          }),
+      },
+      io.err,
+      'porchlight osquery run',
+    );
   },
 };

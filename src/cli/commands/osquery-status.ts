@@ -16,10 +16,6 @@ Exit codes: 0 osqueryd is running and answers, 3 it is not running.
 ${COMMON_HELP}`,
   async run(args, io) {
     const { values } = parseCommand(args, { json: { type: 'boolean' } }, false);
-    if (values.help) {
-      io.out(this.help + '\n');
-      return 0;
-    }
     const ctx = contextFrom(values, io);
     const paths = osquerydPaths(ctx.dataDir, AGENT_INSTANCE);
     let binary: ResolvedBinary | undefined;

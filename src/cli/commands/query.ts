@@ -20,10 +20,6 @@ Exit codes: 0 rows printed, 1 osquery reported an error, 2 bad usage or osqueryd
 ${COMMON_HELP}`,
   async run(args, io) {
     const { values, positionals } = parseCommand(args, { json: { type: 'boolean' }, csv: { type: 'boolean' } }, true);
-    if (values.help) {
-      io.out(this.help + '\n');
-      return 0;
-    }
     if (positionals.length !== 1 || !positionals[0]?.trim()) throw new UsageError('query takes one SQL statement, in quotes');
     if (values.json && values.csv) throw new UsageError('choose one of --json and --csv');
     const sql = positionals[0];

@@ -12,10 +12,6 @@ Lists osquery's tables on this machine, as osqueryd reports them (osquery_regist
 ${COMMON_HELP}`,
   async run(args, io) {
     const { values } = parseCommand(args, { json: { type: 'boolean' } }, false);
-    if (values.help) {
-      io.out(this.help + '\n');
-      return 0;
-    }
     const ctx = contextFrom(values, io);
     const session = await openOsquerySession({ dataDir: ctx.dataDir, osquerydPath: ctx.osquerydPath, env: ctx.env });
     try {

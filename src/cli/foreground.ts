@@ -1,0 +1,34 @@
+import { OsquerydStartError } from '../core/osquery/supervisor.js';
+
+export interface ForegroundTask {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Calls back when osqueryd has given up (crash loop); nothing in a CLI process can retry it. */
+  onGiveUp(callback: (reason: string) => void): void;
+}
+
+/**
+ * Runs a long-lived task until SIGINT/SIGTERM (exit 0), or until it cannot go on (exit 2, with
+ * the reason on stderr); either way it is stopped cleanly first.
+ */
+export function runInForeground(task: ForegroundTask, err: (text: string) => void, label: string): Promise<number> {
+  return new Promise((resolve) => {
+    let finished = false;
+    const finish = (code: number, reason?: string) => {
+      if (finished) return;
+      finished = true;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (reason) err(`${label}: ${reason}\n`);
+      void task.stop().then(() => resolve(code));
+    };
+    const onSignal = () => finish(0);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    task.onGiveUp((reason) => finish(2, `osqueryd failed: ${reason}`));
+    task.start().catch((error: unknown) => {
+      // A crash loop is reported through onGiveUp; anything else (another agent, a bad schedule) here.
+      if (!(error instanceof OsquerydStartError)) finish(2, error instanceof Error ? error.message : String(error));
+    });
+  });
+}
