@@ -10,7 +10,7 @@ import { DATABASE_FILE, HistoryStore, type CheckResultRecord } from '../src/core
 import { REPO_ROOT, STANDIN_OSQUERYD, standinEnv, tempDir } from '../test/helpers/standin.js';
 import { percentile, type BenchResult } from './report.js';
 
-const LAPTOP = path.join(REPO_ROOT, 'test', 'fixtures', 'linux-laptop.json');
+const LAPTOP = path.join(REPO_ROOT, 'assets', 'demo', 'linux-laptop.json');
 const SCANS_PER_YEAR = 365 * 48;
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 

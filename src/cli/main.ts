@@ -13,6 +13,7 @@ import { ackCommand, findingsCommand, historyCommand } from './commands/findings
 import { osqueryRunCommand } from './commands/osquery-run.js';
 import { osqueryStatusCommand } from './commands/osquery-status.js';
 import { queryCommand } from './commands/query.js';
+import { serveCommand } from './commands/serve.js';
 import { tablesCommand } from './commands/tables.js';
 import { COMMON_HELP, UsageError } from './options.js';
 
@@ -24,6 +25,7 @@ export const COMMANDS: Command[] = [
   ackCommand,
   historyCommand,
   daemonCommand,
+  serveCommand,
   queryCommand,
   tablesCommand,
   osqueryRunCommand,

@@ -33,13 +33,25 @@ export interface AgentOptions {
   env?: NodeJS.ProcessEnv;
   platform?: Platform;
   timings?: Partial<SupervisorTimings>;
+  /** Running on the stand-in osqueryd with sample data; UIs label everything as demo data. */
+  demo?: boolean;
 }
 
 export interface AgentStatus {
   osquery: OsquerydStatus;
   scanning: boolean;
+  lastScanAt: number | null;
   nextScanAt: number | null;
+  /** Scheduled scans are skipped until then (the owner paused checks). */
+  pausedUntil: number | null;
+  platform: Platform;
+  demo: boolean;
+  dataDir: string;
+  /** The most recent warnings, oldest first. */
+  warnings: string[];
 }
+
+const KEPT_WARNINGS = 20;
 
 /**
  * The composition root every shell drives: supervised osqueryd, the check catalog, history,
@@ -56,6 +68,10 @@ export class Agent extends TypedEmitter<AgentEvents> {
   private readonly pendingWarnings: string[] = [];
   private readonly checkFileWarnings = new Set<string>();
   private currentScan: Promise<ScanReport> | undefined;
+  private last: ScanReport | undefined;
+  private pausedUntilMs: number | null = null;
+  private readonly recentWarnings: string[] = [];
+  private readonly demo: boolean;
 
   constructor(options: AgentOptions) {
     super();
@@ -64,12 +80,13 @@ export class Agent extends TypedEmitter<AgentEvents> {
     const platform = options.platform ?? osqueryPlatformOf(process.platform);
     if (!platform) throw new Error(`Porchlight does not run on ${process.platform}`);
     this.platform = platform;
+    this.demo = options.demo ?? false;
     const opened = HistoryStore.open(this.dataDir);
     this.store = opened.store;
     for (const warning of [options.settingsWarning, opened.warning]) if (warning) this.pendingWarnings.push(warning);
-    const binary = resolveOsqueryd({ explicitPath: options.osquerydPath, env: options.env, resourcesPath: options.resourcesPath });
     this.supervisor = new OsquerydSupervisor({
-      binary: binary.path,
+      binary: () =>
+        resolveOsqueryd({ explicitPath: options.osquerydPath, env: options.env, resourcesPath: options.resourcesPath }).path,
       paths: osquerydPaths(this.dataDir, AGENT_INSTANCE),
       env: options.env,
       timings: options.timings,
@@ -82,7 +99,9 @@ export class Agent extends TypedEmitter<AgentEvents> {
       settings: () => this.settings.get(),
       platform,
     });
-    this.schedule = new ScanSchedule(() => this.scanNow('schedule'));
+    this.schedule = new ScanSchedule(async () => {
+      if (this.pausedUntil() === null) await this.scanNow('schedule');
+    });
   }
 
   /** Built-in checks plus the owner's from `<data dir>/checks/`; bad files become warnings. */
@@ -110,18 +129,38 @@ export class Agent extends TypedEmitter<AgentEvents> {
     return this.currentScan;
   }
 
-  /** Applies a new schedule; an invalid cron expression is rejected with the reason. */
-  reschedule(expression: string): void {
-    this.settings.update({ schedule: expression });
-    this.schedule.start(expression);
+  /** Follows the schedule now in settings (after the owner changed it). */
+  applySchedule(): void {
+    this.schedule.start(this.settings.get().schedule);
   }
 
   status(): AgentStatus {
     return {
       osquery: this.supervisor.status(),
       scanning: this.currentScan !== undefined,
+      lastScanAt: this.last?.finishedAt ?? this.store.lastScan()?.finishedAt ?? null,
       nextScanAt: this.schedule.nextRun()?.getTime() ?? null,
+      pausedUntil: this.pausedUntil(),
+      platform: this.platform,
+      demo: this.demo,
+      dataDir: this.dataDir,
+      warnings: [...this.recentWarnings],
     };
+  }
+
+  /** The latest completed scan of this run, if any. */
+  lastReport(): ScanReport | undefined {
+    return this.last;
+  }
+
+  /** Skips scheduled scans for `minutes` (0 resumes). A scan asked for by the owner still runs. */
+  pause(minutes: number): void {
+    this.pausedUntilMs = minutes > 0 ? Date.now() + minutes * 60_000 : null;
+  }
+
+  pausedUntil(): number | null {
+    if (this.pausedUntilMs !== null && this.pausedUntilMs <= Date.now()) this.pausedUntilMs = null;
+    return this.pausedUntilMs;
   }
 
   async stop(): Promise<void> {
@@ -144,6 +183,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
     }
     // Cleared before the events, so a listener that asks for a scan gets a new one.
     this.currentScan = undefined;
+    this.last = report;
     this.emit('scan-finished', report);
     for (const finding of report.changes.new) this.emit('finding-new', finding);
     for (const finding of report.changes.resolved) this.emit('finding-resolved', finding);
@@ -151,6 +191,8 @@ export class Agent extends TypedEmitter<AgentEvents> {
   }
 
   private warn(message: string): void {
+    this.recentWarnings.push(message);
+    if (this.recentWarnings.length > KEPT_WARNINGS) this.recentWarnings.shift();
     this.emit('warning', { message });
   }
 }

@@ -20,7 +20,7 @@ interface Laptop {
 function laptop() {
   const dir = tempDir();
   const fixture = path.join(dir, 'laptop.json');
-  copyFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'linux-laptop.json'), fixture);
+  copyFileSync(path.join(REPO_ROOT, 'assets', 'demo', 'linux-laptop.json'), fixture);
   const dataDir = path.join(dir, 'data');
   const env = { STANDIN_FIXTURE: fixture, PORCHLIGHT_OSQUERYD: STANDIN_OSQUERYD, PORCHLIGHT_HOME: dataDir };
   const porchlight = (args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> =>

@@ -12,7 +12,7 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-const LAPTOP = path.join(REPO_ROOT, 'test', 'fixtures', 'linux-laptop.json');
+const LAPTOP = path.join(REPO_ROOT, 'assets', 'demo', 'linux-laptop.json');
 
 interface Laptop {
   tables: Record<string, Record<string, unknown>[]>;

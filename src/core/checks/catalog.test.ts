@@ -77,7 +77,7 @@ describe('every built-in query against the osquery 5.23.1 schema', () => {
   });
 });
 
-const laptop = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'linux-laptop.json'), 'utf8')) as {
+const laptop = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'assets', 'demo', 'linux-laptop.json'), 'utf8')) as {
   tables: Record<string, Record<string, string | number>[]>;
 }).tables;
 

@@ -28,11 +28,13 @@ FROM users u JOIN firefox_addons f USING (uid) WHERE f.type = 'extension'`;
 const SAFARI_EXTENSIONS = `SELECT 'safari', s.uid, u.username, '', s.identifier, s.name, s.version, '', '', '1', '1', s.path
 FROM users u JOIN safari_extensions s USING (uid)`;
 
-/** Every listening socket except loopback, with its process when osquery can see it (pid -1 otherwise). */
-const EXPOSED_LISTENERS = `SELECT l.pid, l.port, l.protocol, l.family, l.address,
+/** Every listening TCP/UDP socket, with its process when osquery can see it (pid -1 otherwise). */
+export const ALL_LISTENERS = `SELECT l.pid, l.port, l.protocol, l.family, l.address,
   COALESCE(p.name, '') AS process_name, COALESCE(p.path, '') AS process_path
 FROM listening_ports l LEFT JOIN processes p ON p.pid = l.pid
-WHERE l.port > 0 AND l.protocol IN (6, 17) AND ${LOOPBACK_FILTER}`;
+WHERE l.port > 0 AND l.protocol IN (6, 17)`;
+
+const EXPOSED_LISTENERS = `${ALL_LISTENERS} AND ${LOOPBACK_FILTER}`;
 
 /**
  * The built-in checks. Each is data: SQL per platform, how rows are judged, and what to do.

@@ -61,17 +61,11 @@ function splitList(value: string | undefined): string[] {
 export const browserExtensionRisk: Classifier = (rows) => {
   const findings: Finding[] = [];
   for (const row of rows) {
-    const permissions = [...splitList(row.permissions), ...splitList(row.optional_permissions)];
-    const broad = permissions.filter((p) => BROAD_HOSTS.has(p));
-    const powerful = permissions.filter((p) => POWERFUL_PERMISSIONS.has(p));
-    const reasons: string[] = [];
-    if (broad.length) reasons.push(`can read and change all websites (${broad.join(', ')})`);
-    if (powerful.length) reasons.push(`powerful permissions: ${powerful.join(', ')}`);
-    if (row.from_store === '0') reasons.push('installed outside the browser’s store or unpacked');
+    const reasons = extensionRisks(row);
     if (reasons.length === 0) continue;
     const enabled = row.enabled !== '0';
     findings.push({
-      key: [row.browser, row.uid, row.profile, row.identifier].join('|'),
+      key: extensionKey(row),
       title: `${row.name || row.identifier} (${row.browser})${enabled ? '' : ' — disabled'}`,
       reason: reasons.join('; '),
       detail: {
@@ -81,7 +75,7 @@ export const browserExtensionRisk: Classifier = (rows) => {
         version: row.version ?? '',
         user: row.username ?? row.uid ?? '',
         profile: row.profile ?? '',
-        permissions: permissions.join(', '),
+        permissions: extensionPermissions(row).join(', '),
         enabled: enabled ? 'yes' : 'no',
         path: row.path ?? '',
       },
@@ -91,7 +85,27 @@ export const browserExtensionRisk: Classifier = (rows) => {
   return findings;
 };
 
-const PROTOCOLS: Record<string, string> = { '6': 'tcp', '17': 'udp' };
+export function extensionKey(row: OsqueryRow): string {
+  return [row.browser, row.uid, row.profile, row.identifier].join('|');
+}
+
+function extensionPermissions(row: OsqueryRow): string[] {
+  return [...splitList(row.permissions), ...splitList(row.optional_permissions)];
+}
+
+/** Why an extension row is risky, in words; empty when it is not. */
+export function extensionRisks(row: OsqueryRow): string[] {
+  const permissions = extensionPermissions(row);
+  const broad = permissions.filter((p) => BROAD_HOSTS.has(p));
+  const powerful = permissions.filter((p) => POWERFUL_PERMISSIONS.has(p));
+  const reasons: string[] = [];
+  if (broad.length) reasons.push(`can read and change all websites (${broad.join(', ')})`);
+  if (powerful.length) reasons.push(`powerful permissions: ${powerful.join(', ')}`);
+  if (row.from_store === '0') reasons.push('installed outside the browser’s store or unpacked');
+  return reasons;
+}
+
+export const PROTOCOLS: Record<string, string> = { '6': 'tcp', '17': 'udp' };
 
 /**
  * Sockets other machines can reach (all interfaces or a non-loopback address), minus the owner's
@@ -129,11 +143,11 @@ export const exposedListener: Classifier = (rows, context) => {
   return findings;
 };
 
-function isLoopback(address: string): boolean {
+export function isLoopback(address: string): boolean {
   return address === '::1' || address.startsWith('127.') || address === 'localhost' || address.startsWith('::ffff:127.');
 }
 
-function allows(rule: ListenerAllowRule, processPath: string, port: number): boolean {
+export function allows(rule: ListenerAllowRule, processPath: string, port: number): boolean {
   if (rule.processPath === undefined && rule.port === undefined) return false;
   if (rule.processPath !== undefined && rule.processPath !== processPath) return false;
   if (rule.port !== undefined && rule.port !== port) return false;

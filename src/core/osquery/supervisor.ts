@@ -60,7 +60,8 @@ export const DEFAULT_TIMINGS: SupervisorTimings = {
 };
 
 export interface OsquerydSupervisorOptions {
-  binary: string;
+  /** The osqueryd path, or how to find it at each start (so installing osquery and retrying works). */
+  binary: string | (() => string);
   paths: OsquerydPaths;
   env?: NodeJS.ProcessEnv;
   timings?: Partial<SupervisorTimings>;
@@ -88,7 +89,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
   readonly paths: OsquerydPaths;
   /** The client every caller shares; it reconnects by itself after a restart. */
   readonly client: ExtensionSocketClient;
-  private readonly binary: string;
+  private readonly binary: string | (() => string);
   private readonly env: NodeJS.ProcessEnv | undefined;
   private readonly timings: SupervisorTimings;
   private readonly output: DaemonOutput;
@@ -184,7 +185,14 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     }
     if (generation !== this.generation) return;
 
-    const child = spawn(this.binary, osquerydArguments(this.paths), {
+    let binary: string;
+    try {
+      binary = typeof this.binary === 'string' ? this.binary : this.binary();
+    } catch (error) {
+      this.fail(error instanceof Error ? error.message : String(error), false);
+      return;
+    }
+    const child = spawn(binary, osquerydArguments(this.paths), {
       env: this.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
@@ -207,7 +215,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     child.stdout?.on('data', onOutput);
     child.stderr?.on('data', onOutput);
     child.once('error', (error) => {
-      if (generation === this.generation) this.fail(`cannot run ${this.binary}: ${error.message}`, false);
+      if (generation === this.generation) this.fail(`cannot run ${binary}: ${error.message}`, false);
     });
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;

@@ -1,0 +1,139 @@
+import { performance } from 'node:perf_hooks';
+import type { Agent } from '../core/agent.js';
+import { browserExtensions, listeningPorts } from '../core/checks/inventory.js';
+import { osqueryTablesFor } from '../core/osquery/schema.js';
+import { overallState } from '../core/overall-state.js';
+import { ApiError } from './call-result.js';
+import { isOpenableLink, type ApiHandlers, type Status } from './contract.js';
+
+export interface AgentApiOptions {
+  /** Hands an allow-listed link to the OS; absent where the UI opens links itself (browser). */
+  openExternal?: (url: string) => Promise<void>;
+}
+
+/** The contract's calls, answered by an Agent. Shared by the Electron and HTTP transports. */
+export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): ApiHandlers {
+  const status = (): Status => {
+    const current = agent.status();
+    const report = agent.lastReport();
+    return {
+      ...current,
+      overall: overallState({
+        osquery: current.osquery.state,
+        scanning: current.scanning,
+        statuses: report?.results.map((r) => r.status),
+      }),
+    };
+  };
+
+  const requireRunning = () => {
+    const state = agent.supervisor.status().state;
+    if (state !== 'running') throw new ApiError('unavailable', `osquery is ${state}; this works once it is running`);
+  };
+
+  const findingOrThrow = (findingId: string) => {
+    const finding = agent.store.findFinding(findingId);
+    if (!finding) throw new ApiError('not-found', `no finding ${findingId}`);
+    return finding;
+  };
+
+  return {
+    getStatus: async () => status(),
+    scanNow: () => agent.scanNow('manual'),
+    getLastReport: async () => ({ report: agent.lastReport() ?? null }),
+    listChecks: async () => {
+      const disabled = new Set(agent.settings.get().disabledChecks);
+      const platform = agent.status().platform;
+      return agent.checks().map((check) => ({
+        id: check.id,
+        title: check.title,
+        enabled: !disabled.has(check.id),
+        appliesHere: platform in check.queries,
+      }));
+    },
+    getCheck: async ({ id }) => {
+      const check = agent.checks().find((c) => c.id === id);
+      if (!check) throw new ApiError('not-found', `no check ${id}`);
+      const platform = agent.status().platform;
+      return {
+        check: {
+          id: check.id,
+          title: check.title,
+          description: check.description,
+          category: check.category,
+          severity: check.severity,
+          requires: check.requires,
+          appliesHere: platform in check.queries,
+          source: check.source.origin,
+          remediation: {
+            summary: check.remediation.summary,
+            steps: check.remediation.steps[platform] ?? [],
+            links: check.remediation.links[platform] ?? [],
+          },
+        },
+        result: agent.lastReport()?.results.find((r) => r.checkId === id) ?? null,
+        findings: agent.store.findings({ checkId: id, includeResolved: true }),
+        history: agent.store.history({ checkId: id }),
+      };
+    },
+    listFindings: async ({ includeResolved }) => agent.store.findings({ includeResolved }),
+    acknowledge: async ({ findingId, until, note }) => {
+      const finding = findingOrThrow(findingId);
+      if (until !== undefined && until !== null && until <= Date.now()) {
+        throw new ApiError('invalid-request', 'an acknowledgement must end in the future');
+      }
+      agent.store.acknowledge(finding.checkId, finding.key, { until: until ?? null, note }, Date.now());
+      return findingOrThrow(findingId);
+    },
+    unacknowledge: async ({ findingId }) => {
+      const finding = findingOrThrow(findingId);
+      agent.store.unacknowledge(finding.checkId, finding.key);
+      return findingOrThrow(findingId);
+    },
+    getHistory: async ({ checkId, since }) => agent.store.history({ checkId, since }),
+    runQuery: async ({ sql }) => {
+      requireRunning();
+      const started = performance.now();
+      const rows = await agent.supervisor.client.query(sql);
+      const durationMs = performance.now() - started;
+      const columns = rows[0] ? Object.keys(rows[0]) : (await agent.supervisor.client.columns(sql)).map((c) => c.name);
+      return { columns, rows, durationMs };
+    },
+    listTables: async () =>
+      osqueryTablesFor(agent.status().platform).map((table) => ({
+        name: table.name,
+        description: table.description,
+        columns: table.columns.map((c) => ({ name: c.name, type: c.type, description: c.description })),
+      })),
+    listPorts: async () => {
+      requireRunning();
+      return listeningPorts(agent.supervisor.client, agent.settings.get().listenerAllowlist);
+    },
+    listExtensions: async () => {
+      requireRunning();
+      const check = agent.checks().find((c) => c.id === 'browser-extensions');
+      return check ? browserExtensions(agent.supervisor.client, check, agent.status().platform) : [];
+    },
+    getSettings: async () => agent.settings.get(),
+    updateSettings: async ({ patch }) => {
+      const updated = agent.settings.update(patch);
+      if (patch.schedule !== undefined) agent.applySchedule();
+      return updated;
+    },
+    openLink: async ({ url }) => {
+      if (!isOpenableLink(url)) throw new ApiError('invalid-request', `links of this kind are not opened: ${url.slice(0, 100)}`);
+      if (!options.openExternal) return { opened: false };
+      await options.openExternal(url);
+      return { opened: true };
+    },
+    getOsqueryLog: async () => ({ lines: agent.supervisor.outputTail() }),
+    retryOsquery: async () => {
+      await agent.supervisor.retry().catch(() => undefined);
+      return agent.supervisor.status();
+    },
+    pauseChecks: async ({ minutes }) => {
+      agent.pause(minutes);
+      return status();
+    },
+  };
+}

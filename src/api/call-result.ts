@@ -1,0 +1,14 @@
+/** What crosses a transport for one call. Zod-free, so the renderer can bundle it. */
+export type ApiErrorCode = 'invalid-request' | 'unknown-method' | 'osquery' | 'not-found' | 'unavailable' | 'internal';
+
+export type CallResult = { ok: true; result: unknown } | { ok: false; error: { code: ApiErrorCode; message: string } };
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * The one contract between the Agent and every UI: each call's request and response, and each
+ * event's payload, as zod schemas. Electron IPC (src/main, src/preload) and the HTTP bridge
+ * (src/server) are both generic over this object, so a call added here works in both.
+ */
+import { z } from 'zod';
+
+export { ApiError, type ApiErrorCode, type CallResult } from './call-result.js';
+
+const timestamp = z.number().int().nonnegative();
+const platform = z.enum(['darwin', 'linux', 'windows']);
+const checkStatus = z.enum(['pass', 'fail', 'unknown', 'not_applicable', 'error']);
+
+export const osqueryStatusSchema = z.object({
+  state: z.enum(['stopped', 'starting', 'running', 'restarting', 'failed']),
+  reason: z.string().optional(),
+  pid: z.number().int().optional(),
+  since: timestamp,
+  failures: z.number().int(),
+  nextStartInMs: z.number().optional(),
+  lastOutput: z.array(z.string()).optional(),
+});
+
+export const resultFindingSchema = z.object({
+  id: z.string(),
+  key: z.string(),
+  title: z.string(),
+  reason: z.string(),
+  detail: z.record(z.string(), z.string()),
+  counted: z.boolean(),
+  acknowledged: z.boolean(),
+});
+
+export const storedFindingSchema = resultFindingSchema.extend({
+  checkId: z.string(),
+  firstSeen: timestamp,
+  lastSeen: timestamp,
+  resolvedAt: timestamp.nullable(),
+  acknowledgedUntil: timestamp.nullable(),
+});
+
+export const checkResultSchema = z.object({
+  checkId: z.string(),
+  title: z.string(),
+  category: z.string(),
+  severity: z.enum(['low', 'medium', 'high', 'critical']),
+  status: checkStatus,
+  summary: z.string(),
+  reason: z.string(),
+  findings: z.array(resultFindingSchema),
+});
+
+export const scanReportSchema = z.object({
+  scanId: z.number().int(),
+  trigger: z.string(),
+  platform,
+  startedAt: timestamp,
+  finishedAt: timestamp,
+  results: z.array(checkResultSchema),
+  changes: z.object({ new: z.array(storedFindingSchema), resolved: z.array(storedFindingSchema) }),
+});
+
+export const historyEntrySchema = z.object({
+  checkId: z.string(),
+  status: checkStatus,
+  summary: z.string(),
+  reason: z.string(),
+  findingCount: z.number().int(),
+  firstAt: timestamp,
+  lastAt: timestamp,
+});
+
+/** What the tray icon shows, in order of precedence. */
+export const overallStateSchema = z.enum(['scanning', 'osquery-down', 'failing', 'unknown', 'ok']);
+
+export const statusSchema = z.object({
+  overall: overallStateSchema,
+  osquery: osqueryStatusSchema,
+  scanning: z.boolean(),
+  lastScanAt: timestamp.nullable(),
+  nextScanAt: timestamp.nullable(),
+  pausedUntil: timestamp.nullable(),
+  demo: z.boolean(),
+  platform,
+  dataDir: z.string(),
+  warnings: z.array(z.string()),
+});
+
+export const checkDetailSchema = z.object({
+  check: z.object({
+    id: z.string(),
+    title: z.string(),
+    description: z.string(),
+    category: z.string(),
+    severity: z.enum(['low', 'medium', 'high', 'critical']),
+    requires: z.array(z.string()),
+    appliesHere: z.boolean(),
+    source: z.enum(['builtin', 'user']),
+    remediation: z.object({
+      summary: z.string(),
+      steps: z.array(z.string()),
+      links: z.array(z.object({ label: z.string(), url: z.string() })),
+    }),
+  }),
+  result: checkResultSchema.nullable(),
+  findings: z.array(storedFindingSchema),
+  history: z.array(historyEntrySchema),
+});
+
+const listenerRule = z.object({
+  processPath: z.string().min(1).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+});
+
+export const settingsSchemaDto = z.object({
+  schedule: z.string(),
+  disabledChecks: z.array(z.string()),
+  listenerAllowlist: z.array(listenerRule),
+  notifications: z.object({
+    enabled: z.boolean(),
+    newFindings: z.boolean(),
+    failingChecks: z.boolean(),
+    quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),
+  }),
+  retentionDays: z.number().int(),
+});
+
+export const tableSchemaDto = z.object({
+  name: z.string(),
+  description: z.string(),
+  columns: z.array(z.object({ name: z.string(), type: z.string(), description: z.string() })),
+});
+
+const empty = z.object({}).strict();
+const findingRef = z.object({ findingId: z.string().min(1).max(200) }).strict();
+
+/** Every call: request and response schemas. */
+export const API = {
+  getStatus: { request: empty, response: statusSchema },
+  scanNow: { request: empty, response: scanReportSchema },
+  getLastReport: { request: empty, response: z.object({ report: scanReportSchema.nullable() }) },
+  getCheck: { request: z.object({ id: z.string().min(1).max(100) }).strict(), response: checkDetailSchema },
+  listChecks: {
+    request: empty,
+    response: z.array(z.object({ id: z.string(), title: z.string(), enabled: z.boolean(), appliesHere: z.boolean() })),
+  },
+  listFindings: {
+    request: z.object({ includeResolved: z.boolean().optional() }).strict(),
+    response: z.array(storedFindingSchema),
+  },
+  acknowledge: {
+    request: findingRef.extend({ until: timestamp.nullable().optional(), note: z.string().max(500).optional() }).strict(),
+    response: storedFindingSchema,
+  },
+  unacknowledge: { request: findingRef, response: storedFindingSchema },
+  getHistory: {
+    request: z.object({ checkId: z.string().max(100).optional(), since: timestamp.optional() }).strict(),
+    response: z.array(historyEntrySchema),
+  },
+  runQuery: {
+    request: z.object({ sql: z.string().trim().min(1, 'enter a query').max(100_000) }).strict(),
+    response: z.object({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.string())), durationMs: z.number() }),
+  },
+  listTables: { request: empty, response: z.array(tableSchemaDto) },
+  listPorts: {
+    request: empty,
+    response: z.array(
+      z.object({
+        process: z.string(),
+        path: z.string(),
+        pid: z.string(),
+        port: z.number(),
+        protocol: z.string(),
+        address: z.string(),
+        exposed: z.boolean(),
+        allowed: z.boolean(),
+      }),
+    ),
+  },
+  listExtensions: {
+    request: empty,
+    response: z.array(
+      z.object({
+        browser: z.string(),
+        name: z.string(),
+        identifier: z.string(),
+        version: z.string(),
+        user: z.string(),
+        profile: z.string(),
+        permissions: z.string(),
+        enabled: z.boolean(),
+        fromStore: z.boolean(),
+        risk: z.string(),
+      }),
+    ),
+  },
+  getSettings: { request: empty, response: settingsSchemaDto },
+  updateSettings: { request: z.object({ patch: settingsSchemaDto.partial() }).strict(), response: settingsSchemaDto },
+  openLink: { request: z.object({ url: z.string().max(2_000) }).strict(), response: z.object({ opened: z.boolean() }) },
+  getOsqueryLog: { request: empty, response: z.object({ lines: z.array(z.string()) }) },
+  retryOsquery: { request: empty, response: osqueryStatusSchema },
+  pauseChecks: { request: z.object({ minutes: z.number().int().min(0).max(24 * 60) }).strict(), response: statusSchema },
+} as const;
+
+/** Every event the Agent pushes to UIs. */
+export const EVENTS = {
+  'osquery-state': osqueryStatusSchema,
+  'scan-started': z.object({ trigger: z.string(), at: timestamp }),
+  'scan-finished': scanReportSchema,
+  'scan-failed': z.object({ trigger: z.string(), error: z.string() }),
+  'finding-new': storedFindingSchema,
+  'finding-resolved': storedFindingSchema,
+  warning: z.object({ message: z.string() }),
+} as const;
+
+export type ApiMethod = keyof typeof API;
+export type ApiRequest<M extends ApiMethod> = z.input<(typeof API)[M]['request']>;
+export type ApiResponse<M extends ApiMethod> = z.output<(typeof API)[M]['response']>;
+export type ApiEventName = keyof typeof EVENTS;
+export type ApiEvent<E extends ApiEventName> = z.output<(typeof EVENTS)[E]>;
+
+export type ApiHandlers = { [M in ApiMethod]: (request: z.output<(typeof API)[M]['request']>) => Promise<ApiResponse<M>> };
+
+/** The typed object a UI talks to, whatever carries the calls. */
+export type PorchlightApi = { [M in ApiMethod]: (request: ApiRequest<M>) => Promise<ApiResponse<M>> };
+
+export type Status = ApiResponse<'getStatus'>;
+export type ScanReportDto = ApiResponse<'scanNow'>;
+export type CheckResultDto = z.output<typeof checkResultSchema>;
+export type StoredFindingDto = z.output<typeof storedFindingSchema>;
+export type CheckDetail = ApiResponse<'getCheck'>;
+export type SettingsDto = ApiResponse<'getSettings'>;
+export type TableDto = z.output<typeof tableSchemaDto>;
+export type OverallState = z.output<typeof overallStateSchema>;
+export type ListeningPortDto = ApiResponse<'listPorts'>[number];
+export type BrowserExtensionDto = ApiResponse<'listExtensions'>[number];
+
+/** Schemes `openLink` may hand to the OS: web pages and the OS settings deep links remediation uses. */
+export const OPENABLE_SCHEMES = ['https:', 'x-apple.systempreferences:', 'ms-settings:', 'windowsdefender:'] as const;
+
+export function isOpenableLink(url: string): boolean {
+  try {
+    return (OPENABLE_SCHEMES as readonly string[]).includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,39 @@
+import { OsqueryError, OsqueryQueryError } from '../core/osquery/errors.js';
+import { InvalidSettingsError } from '../core/settings/settings.js';
+import { API, type ApiHandlers, type ApiMethod } from './contract.js';
+import { ApiError, type CallResult } from './call-result.js';
+
+function isMethod(method: unknown): method is ApiMethod {
+  return typeof method === 'string' && Object.hasOwn(API, method);
+}
+
+/**
+ * Runs one call from any transport: the method must exist, the payload must fit its schema, and
+ * the answer is shaped by the response schema. Errors come back as codes with readable messages.
+ */
+export async function dispatch(handlers: ApiHandlers, method: unknown, payload: unknown): Promise<CallResult> {
+  if (!isMethod(method)) {
+    return { ok: false, error: { code: 'unknown-method', message: `no such call: ${String(method).slice(0, 100)}` } };
+  }
+  const spec = API[method];
+  const request = spec.request.safeParse(payload ?? {});
+  if (!request.success) {
+    const message = request.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+    return { ok: false, error: { code: 'invalid-request', message: `${method}: ${message}` } };
+  }
+  try {
+    const handler = handlers[method] as (request: unknown) => Promise<unknown>;
+    const result: unknown = spec.response.parse(await handler(request.data));
+    return { ok: true, result };
+  } catch (error) {
+    return { ok: false, error: describe(error) };
+  }
+}
+
+function describe(error: unknown): { code: ApiError['code']; message: string } {
+  if (error instanceof ApiError) return { code: error.code, message: error.message };
+  if (error instanceof OsqueryQueryError) return { code: 'osquery', message: error.message };
+  if (error instanceof OsqueryError) return { code: 'unavailable', message: error.message };
+  if (error instanceof InvalidSettingsError) return { code: 'invalid-request', message: error.message };
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { createAgentApi } from '../../api/agent-api.js';
+import { subscribeAgentEvents } from '../../api/agent-events.js';
+import { Agent } from '../../core/agent.js';
+import { demoSetup } from '../../core/demo.js';
+import { projectRoot } from '../../core/paths/project-assets.js';
+import { openConfSettings } from '../../core/settings/conf-settings.js';
+import { HttpBridge } from '../../server/http-bridge.js';
+import { runInForeground } from '../foreground.js';
+import { COMMON_HELP, contextFrom, parseCommand, UsageError } from '../options.js';
+import type { Command } from './command.js';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the agent and open its window in a browser (http://127.0.0.1 only)',
+  help: `Usage: porchlight serve [--port N] [--demo]
+
+Runs the agent and serves Porchlight's window and API on 127.0.0.1, for machines without a tray.
+The printed URL carries a token that changes at every start; every request must present it.
+
+  --port N   listen on this port (default: a free one)
+  --demo     run on a stand-in osqueryd with a sample laptop, labelled as demo data
+
+${COMMON_HELP}`,
+  async run(args, io) {
+    const { values } = parseCommand(args, { port: { type: 'string' }, demo: { type: 'boolean' } }, false);
+    const ctx = contextFrom(values, io);
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not "${values.port}"`);
+    const demo = values.demo ? demoSetup(ctx.dataDir, ctx.env) : undefined;
+    const dataDir = demo?.dataDir ?? ctx.dataDir;
+    const settings = openConfSettings(dataDir);
+    const agent = new Agent({
+      dataDir,
+      settings: settings.store,
+      settingsWarning: settings.warning,
+      osquerydPath: demo?.osquerydPath ?? ctx.osquerydPath,
+      env: demo?.env ?? ctx.env,
+      platform: demo?.platform,
+      demo: demo !== undefined,
+    });
+    const bridge = new HttpBridge({
+      handlers: createAgentApi(agent),
+      events: { subscribe: (listener) => subscribeAgentEvents(agent, listener) },
+      staticDir: path.join(projectRoot(), 'dist', 'renderer'),
+      port,
+    });
+    const { url } = await bridge.start();
+    io.out(`Porchlight${demo ? ' (demo data)' : ''} is at ${url}\nPress Ctrl-C to stop.\n`);
+    return runInForeground(
+      {
+        // osqueryd trouble is shown in the window (with Retry), so serving goes on.
+        start: () => agent.start().catch(() => undefined),
+        stop: async () => {
+          await bridge.stop();
+          await agent.stop();
+        },
+        onGiveUp: () => undefined,
+      },
+      io.err,
+      'porchlight serve',
+    );
+  },
+};
