@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 
-/** Integration tests run the built CLI and stand-in osqueryd as real programs: build them first. */
+/** Integration and browser tests run the built CLI, stand-in osqueryd and window: build them first. */
 export default function setup(): void {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  execFileSync(process.execPath, ['scripts/make-executable.mjs'], { stdio: 'inherit' });
+  execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
 }

@@ -6,9 +6,16 @@ import { overallState } from '../core/overall-state.js';
 import { ApiError } from './call-result.js';
 import { isOpenableLink, type ApiHandlers, type Status } from './contract.js';
 
+export interface LoginItem {
+  isEnabled(): Promise<boolean>;
+  setEnabled(enabled: boolean): Promise<void>;
+}
+
 export interface AgentApiOptions {
   /** Hands an allow-listed link to the OS; absent where the UI opens links itself (browser). */
   openExternal?: (url: string) => Promise<void>;
+  /** Starting at login, where the shell can arrange it (the tray app). */
+  loginItem?: LoginItem;
 }
 
 /** The contract's calls, answered by an Agent. Shared by the Electron and HTTP transports. */
@@ -130,6 +137,13 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
     retryOsquery: async () => {
       await agent.supervisor.retry().catch(() => undefined);
       return agent.supervisor.status();
+    },
+    getStartAtLogin: async () =>
+      options.loginItem ? { supported: true, enabled: await options.loginItem.isEnabled() } : { supported: false, enabled: false },
+    setStartAtLogin: async ({ enabled }) => {
+      if (!options.loginItem) throw new ApiError('unavailable', 'starting at login is arranged by the tray app');
+      await options.loginItem.setEnabled(enabled);
+      return { supported: true, enabled: await options.loginItem.isEnabled() };
     },
     pauseChecks: async ({ minutes }) => {
       agent.pause(minutes);

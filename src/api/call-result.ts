@@ -12,3 +12,14 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/** The names of the events UIs receive (their payload schemas are in contract.ts). */
+export const EVENT_NAMES = [
+  'osquery-state',
+  'scan-started',
+  'scan-finished',
+  'scan-failed',
+  'finding-new',
+  'finding-resolved',
+  'warning',
+] as const;

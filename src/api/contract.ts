@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 
+import type { EVENT_NAMES } from './call-result.js';
+
 export { ApiError, type ApiErrorCode, type CallResult } from './call-result.js';
 
 const timestamp = z.number().int().nonnegative();
@@ -199,6 +201,11 @@ export const API = {
   openLink: { request: z.object({ url: z.string().max(2_000) }).strict(), response: z.object({ opened: z.boolean() }) },
   getOsqueryLog: { request: empty, response: z.object({ lines: z.array(z.string()) }) },
   retryOsquery: { request: empty, response: osqueryStatusSchema },
+  getStartAtLogin: { request: empty, response: z.object({ supported: z.boolean(), enabled: z.boolean() }) },
+  setStartAtLogin: {
+    request: z.object({ enabled: z.boolean() }).strict(),
+    response: z.object({ supported: z.boolean(), enabled: z.boolean() }),
+  },
   pauseChecks: { request: z.object({ minutes: z.number().int().min(0).max(24 * 60) }).strict(), response: statusSchema },
 } as const;
 
@@ -211,7 +218,7 @@ export const EVENTS = {
   'finding-new': storedFindingSchema,
   'finding-resolved': storedFindingSchema,
   warning: z.object({ message: z.string() }),
-} as const;
+} as const satisfies Record<(typeof EVENT_NAMES)[number], z.ZodType>;
 
 export type ApiMethod = keyof typeof API;
 export type ApiRequest<M extends ApiMethod> = z.input<(typeof API)[M]['request']>;

@@ -1,0 +1,137 @@
+import { useState } from 'react';
+import type { StoredFindingDto } from '../../../src/api/contract';
+import { Empty, ErrorMessage, formatTime, Loading } from '../components/Feedback';
+import { StatusBadge } from '../components/StatusBadge';
+import { useApp, useLoad } from '../state';
+import { runsInApp } from '../transport';
+
+export function CheckDetail({ id }: { id: string }) {
+  const { api, revision, refresh } = useApp();
+  const { data, error, loading, reload } = useLoad(() => api.getCheck({ id }), [api, id, revision]);
+  const [actionError, setActionError] = useState<string>();
+
+  if (loading && !data) return <Loading what="the check" />;
+  if (error) return <ErrorMessage title="This check could not be loaded" message={error} onRetry={reload} />;
+  if (!data) return null;
+  const { check, result, findings, history } = data;
+  const open = findings.filter((f) => f.resolvedAt === null);
+  const resolved = findings.filter((f) => f.resolvedAt !== null);
+
+  const toggle = async (finding: StoredFindingDto) => {
+    setActionError(undefined);
+    try {
+      if (finding.acknowledged) await api.unacknowledge({ findingId: finding.id });
+      else await api.acknowledge({ findingId: finding.id });
+      await refresh();
+      reload();
+    } catch (failure) {
+      setActionError(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+
+  const openLink = async (event: React.MouseEvent, url: string) => {
+    if (!runsInApp()) return;
+    event.preventDefault();
+    await api.openLink({ url }).catch((failure: unknown) => setActionError(String(failure)));
+  };
+
+  return (
+    <article aria-labelledby="check-title">
+      <p>
+        <a href="#/">← Overview</a>
+      </p>
+      <h1 id="check-title">{check.title}</h1>
+      <p className="description">{check.description}</p>
+      {result ? (
+        <div className={`result result-${result.status}`}>
+          <StatusBadge status={result.status} /> <strong>{result.summary}</strong>
+          {result.reason && <p className="reason">{result.status === 'error' ? `osquery: ${result.reason}` : `Why: ${result.reason}`}</p>}
+        </div>
+      ) : (
+        <Empty>Not scanned yet in this session.</Empty>
+      )}
+      {check.requires.length > 0 && <p className="meta">Needs: {check.requires.join(', ').replaceAll('_', ' ')}</p>}
+
+      {actionError && <ErrorMessage title="That did not work" message={actionError} />}
+
+      <section aria-labelledby="findings-title">
+        <h2 id="findings-title">Findings</h2>
+        {open.length === 0 ? (
+          <Empty>No open findings.</Empty>
+        ) : (
+          <ul className="findings">
+            {open.map((finding) => (
+              <li key={finding.id} className={finding.acknowledged ? 'finding acknowledged' : 'finding'}>
+                <div>
+                  <strong>{finding.title}</strong>
+                  <p>{finding.reason}</p>
+                  <p className="meta">
+                    First seen {formatTime(finding.firstSeen)}
+                    {finding.acknowledged && ` · acknowledged${finding.acknowledgedUntil ? ` until ${formatTime(finding.acknowledgedUntil)}` : ''}`}
+                    {!finding.counted && ' · listed only'}
+                  </p>
+                </div>
+                <button type="button" onClick={() => void toggle(finding)}>
+                  {finding.acknowledged ? 'Un-acknowledge' : 'Acknowledge'}
+                  <span className="visually-hidden"> {finding.title}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        {resolved.length > 0 && (
+          <details>
+            <summary>{resolved.length} resolved</summary>
+            <ul>
+              {resolved.map((finding) => (
+                <li key={finding.id}>
+                  {finding.title} — resolved {formatTime(finding.resolvedAt)}
+                </li>
+              ))}
+            </ul>
+          </details>
+        )}
+      </section>
+
+      <section aria-labelledby="fix-title">
+        <h2 id="fix-title">What to do</h2>
+        {check.remediation.summary && <p>{check.remediation.summary}</p>}
+        {check.remediation.steps.length > 0 ? (
+          <ol>
+            {check.remediation.steps.map((step) => (
+              <li key={step}>{step}</li>
+            ))}
+          </ol>
+        ) : (
+          <Empty>No steps for this system.</Empty>
+        )}
+        {check.remediation.links.map((link) => (
+          <p key={link.url}>
+            <a href={link.url} target="_blank" rel="noopener noreferrer" onClick={(event) => void openLink(event, link.url)}>
+              {link.label}
+            </a>
+          </p>
+        ))}
+      </section>
+
+      <section aria-labelledby="history-title">
+        <h2 id="history-title">History</h2>
+        {history.length === 0 ? (
+          <Empty>No history yet.</Empty>
+        ) : (
+          <ol className="timeline">
+            {[...history].reverse().map((entry) => (
+              <li key={`${entry.firstAt}-${entry.status}`}>
+                <StatusBadge status={entry.status} /> {entry.summary}
+                <span className="meta">
+                  {' '}
+                  {formatTime(entry.firstAt)} – {formatTime(entry.lastAt)}
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </article>
+  );
+}
