@@ -38,12 +38,6 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
     if (state !== 'running') throw new ApiError('unavailable', `osquery is ${state}; this works once it is running`);
   };
 
-  const findingOrThrow = (findingId: string) => {
-    const finding = agent.store.findFinding(findingId);
-    if (!finding) throw new ApiError('not-found', `no finding ${findingId}`);
-    return finding;
-  };
-
   return {
     getStatus: async () => status(),
     scanNow: () => agent.scanNow('manual'),
@@ -85,18 +79,12 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
     },
     listFindings: async ({ includeResolved }) => agent.store.findings({ includeResolved }),
     acknowledge: async ({ findingId, until, note }) => {
-      const finding = findingOrThrow(findingId);
       if (until !== undefined && until !== null && until <= Date.now()) {
         throw new ApiError('invalid-request', 'an acknowledgement must end in the future');
       }
-      agent.store.acknowledge(finding.checkId, finding.key, { until: until ?? null, note }, Date.now());
-      return findingOrThrow(findingId);
+      return agent.acknowledge(findingId, { until: until ?? null, note }) ?? notFound(findingId);
     },
-    unacknowledge: async ({ findingId }) => {
-      const finding = findingOrThrow(findingId);
-      agent.store.unacknowledge(finding.checkId, finding.key);
-      return findingOrThrow(findingId);
-    },
+    unacknowledge: async ({ findingId }) => agent.unacknowledge(findingId) ?? notFound(findingId),
     getHistory: async ({ checkId, since }) => agent.store.history({ checkId, since }),
     runQuery: async ({ sql }) => {
       requireRunning();
@@ -150,4 +138,8 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
       return status();
     },
   };
+}
+
+function notFound(findingId: string): never {
+  throw new ApiError('not-found', `no finding ${findingId}`);
 }

@@ -21,5 +21,6 @@ export const EVENT_NAMES = [
   'scan-failed',
   'finding-new',
   'finding-resolved',
+  'results-changed',
   'warning',
 ] as const;

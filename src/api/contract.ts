@@ -217,6 +217,7 @@ export const EVENTS = {
   'scan-failed': z.object({ trigger: z.string(), error: z.string() }),
   'finding-new': storedFindingSchema,
   'finding-resolved': storedFindingSchema,
+  'results-changed': scanReportSchema,
   warning: z.object({ message: z.string() }),
 } as const satisfies Record<(typeof EVENT_NAMES)[number], z.ZodType>;
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { builtinChecks, loadUserChecks } from './checks/loader.js';
 import type { LoadedCheck, Platform } from './checks/definition.js';
-import { Scanner, type ScanReport } from './checks/scanner.js';
+import { Scanner, withAcknowledgements, type ScanReport } from './checks/scanner.js';
 import { TypedEmitter } from './events.js';
 import { resolveOsqueryd } from './osquery/binary.js';
 import { osquerydPaths } from './osquery/daemon-paths.js';
@@ -19,6 +19,8 @@ export interface AgentEvents extends Record<string, unknown> {
   'scan-failed': { trigger: string; error: string };
   'finding-new': StoredFinding;
   'finding-resolved': StoredFinding;
+  /** The latest results changed without a scan (the owner acknowledged a finding). */
+  'results-changed': ScanReport;
   /** Something the owner should know that did not stop the agent (a corrupt file kept aside, a bad check file). */
   warning: { message: string };
 }
@@ -151,6 +153,29 @@ export class Agent extends TypedEmitter<AgentEvents> {
   /** The latest completed scan of this run, if any. */
   lastReport(): ScanReport | undefined {
     return this.last;
+  }
+
+  /** "I know, it's fine": the finding stops failing its check, now and in later scans. */
+  acknowledge(findingId: string, options: { until?: number | null; note?: string } = {}): StoredFinding | undefined {
+    const finding = this.store.findFinding(findingId);
+    if (!finding) return undefined;
+    this.store.acknowledge(finding.checkId, finding.key, options, Date.now());
+    this.rejudge();
+    return this.store.findFinding(findingId);
+  }
+
+  unacknowledge(findingId: string): StoredFinding | undefined {
+    const finding = this.store.findFinding(findingId);
+    if (!finding) return undefined;
+    this.store.unacknowledge(finding.checkId, finding.key);
+    this.rejudge();
+    return this.store.findFinding(findingId);
+  }
+
+  private rejudge(): void {
+    if (!this.last) return;
+    this.last = withAcknowledgements(this.last, this.store.acknowledgedKeys(Date.now()));
+    this.emit('results-changed', this.last);
   }
 
   /** Skips scheduled scans for `minutes` (0 resumes). A scan asked for by the owner still runs. */

@@ -141,13 +141,7 @@ export class Scanner {
           id: findingId(check.id, finding.key),
           acknowledged: acknowledged.has(`${check.id}\0${finding.key}`),
         }));
-        const open = findings.filter((f) => f.counted && !f.acknowledged).length;
-        const quiet = findings.length - open;
-        if (open > 0) {
-          const extra = quiet ? ` (${quiet} more acknowledged or disabled)` : '';
-          return { ...base, status: 'fail', summary: `${open} ${open === 1 ? 'finding needs' : 'findings need'} attention${extra}`, findings };
-        }
-        return { ...base, status: 'pass', summary: quiet ? `Nothing new; ${quiet} acknowledged or disabled` : 'Nothing found', findings };
+        return { ...base, ...findingsVerdict(findings), findings };
       }
     }
   }
@@ -162,4 +156,28 @@ export class Scanner {
     }
     return findings.filter((finding) => !baseline.has(finding.key));
   }
+}
+
+/** A finding check's verdict: it fails while a counted, unacknowledged finding exists. */
+export function findingsVerdict(findings: ResultFinding[]): { status: 'pass' | 'fail'; summary: string } {
+  const open = findings.filter((f) => f.counted && !f.acknowledged).length;
+  const quiet = findings.length - open;
+  if (open > 0) {
+    const extra = quiet ? ` (${quiet} more acknowledged or disabled)` : '';
+    return { status: 'fail', summary: `${open} ${open === 1 ? 'finding needs' : 'findings need'} attention${extra}` };
+  }
+  return { status: 'pass', summary: quiet ? `Nothing new; ${quiet} acknowledged or disabled` : 'Nothing found' };
+}
+
+/** The latest results again after acknowledgements changed, without asking osquery. */
+export function withAcknowledgements(report: ScanReport, acknowledged: Set<string>): ScanReport {
+  return {
+    ...report,
+    results: report.results.map((result) => {
+      if (result.status !== 'pass' && result.status !== 'fail') return result;
+      if (result.findings.length === 0) return result;
+      const findings = result.findings.map((f) => ({ ...f, acknowledged: acknowledged.has(`${result.checkId}\0${f.key}`) }));
+      return { ...result, ...findingsVerdict(findings), findings };
+    }),
+  };
 }

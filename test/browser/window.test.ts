@@ -1,0 +1,152 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { removeTempDirs } from '../helpers/standin.js';
+import { ARTIFACTS, launchChromium, startServe, type RunningServe } from './serve.js';
+
+let browser: Browser;
+const running: RunningServe[] = [];
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await Promise.all(pages.splice(0).map((page) => page.close()));
+  await Promise.all(running.splice(0).map((serve) => serve.stop()));
+  removeTempDirs();
+});
+
+async function open(args: string[] = []): Promise<{ serve: RunningServe; page: Page }> {
+  const serve = await startServe(args);
+  running.push(serve);
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page.setDefaultTimeout(10_000);
+  pages.push(page);
+  await page.goto(serve.url);
+  await page.getByRole('list', { name: 'Checks' }).waitFor();
+  return { serve, page };
+}
+
+const checkRow = (page: Page, title: string) => page.getByRole('link', { name: new RegExp(`^${title}: `) });
+
+describe('the Porchlight window in Chromium, against porchlight serve on the stand-in', () => {
+  it("shows each check's status on the overview, and the detail of a check", async () => {
+    const { page } = await open();
+    await expect(checkRow(page, 'Disk encryption').getAttribute('aria-label')).resolves.toBe('Disk encryption: pass');
+    await expect(checkRow(page, 'Services open to the network').getAttribute('aria-label')).resolves.toBe('Services open to the network: fail');
+    await expect(checkRow(page, 'Screen lock').getAttribute('aria-label')).resolves.toBe('Screen lock: not applicable');
+    expect(await checkRow(page, 'Browser extensions').textContent()).toContain('2 findings need attention');
+    await expect(page.getByRole('status').filter({ hasText: 'Needs attention' }).count()).resolves.toBe(1);
+    expect(page.url()).not.toContain('token=');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'overview.png'), fullPage: true });
+
+    await checkRow(page, 'Disk encryption').click();
+    await page.getByRole('heading', { name: 'Disk encryption', level: 1 }).waitFor();
+    expect(await page.getByRole('heading', { name: 'What to do' }).isVisible()).toBe(true);
+    expect(await page.locator('.result').textContent()).toContain('The startup disk is encrypted');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'check-detail.png'), fullPage: true });
+  });
+
+  it('shows a new finding after the laptop changes and "Scan now" is pressed', async () => {
+    const { serve, page } = await open();
+    serve.editFixture((laptop) => {
+      laptop.tables.processes!.push({ pid: 5151, name: 'python3', path: '/usr/bin/python3' });
+      laptop.tables.listening_ports!.push({ pid: 5151, port: 8080, protocol: 6, address: '0.0.0.0' });
+    });
+    const scan = page.getByRole('button', { name: 'Scan now' });
+    await scan.click();
+    await page.getByRole('button', { name: 'Scan now' }).waitFor();
+    await expect.poll(() => checkRow(page, 'Services open to the network').textContent()).toContain('4 findings need attention');
+    await checkRow(page, 'Services open to the network').click();
+    await page.locator('.finding strong').filter({ hasText: 'python3 listens on tcp port 8080 (all interfaces)' }).waitFor();
+  });
+
+  it('acknowledging a finding takes it out of the failing count, and un-acknowledging puts it back', async () => {
+    const { page } = await open();
+    await checkRow(page, 'Services open to the network').click();
+    await page.getByRole('button', { name: 'Acknowledge sshd listens on tcp port 22 (all interfaces)' }).click();
+    await page.getByRole('button', { name: 'Un-acknowledge sshd listens on tcp port 22 (all interfaces)' }).waitFor();
+    await expect.poll(() => page.locator('.result').textContent()).toContain('2 findings need attention (1 more acknowledged or disabled)');
+    await page.getByRole('link', { name: '← Overview' }).click();
+    expect(await checkRow(page, 'Services open to the network').textContent()).toContain('2 findings need attention');
+
+    await checkRow(page, 'Services open to the network').click();
+    await page.getByRole('button', { name: 'Un-acknowledge sshd listens on tcp port 22 (all interfaces)' }).click();
+    await expect.poll(() => page.locator('.result').textContent()).toContain('3 findings need attention');
+  });
+
+  it("runs SQL in the console, and shows osquery's own error for bad SQL", async () => {
+    const { page } = await open();
+    await page.getByRole('link', { name: 'SQL console' }).click();
+    const sql = page.getByLabel('SQL', { exact: true });
+    await sql.fill('SELECT port, address FROM listening_ports ORDER BY port');
+    await page.getByRole('button', { name: 'Run query' }).click();
+    await page.getByText('5 rows in').waitFor();
+    expect(await page.locator('.sql-main tbody tr').first().textContent()).toBe('220.0.0.0');
+
+    await sql.fill('SELECT * FROM no_such_table');
+    await sql.press('Control+Enter');
+    await page.getByRole('alert').filter({ hasText: 'osquery could not run the query' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('no such table: no_such_table');
+
+    await page.getByRole('searchbox', { name: 'Tables' }).fill('listening');
+    await page.getByRole('button', { name: 'listening_ports' }).click();
+    await page.getByText('Transport layer port').waitFor();
+  });
+
+  it('lists listening ports in a sortable, filterable table', async () => {
+    const { page } = await open();
+    await page.getByRole('link', { name: 'Listening ports' }).click();
+    const table = page.getByRole('table');
+    await table.getByRole('row').nth(1).waitFor();
+    await page.getByRole('button', { name: 'Port', exact: true }).click();
+    await page.getByRole('button', { name: 'Port ▲' }).click();
+    await page.getByRole('button', { name: 'Port ▼' }).waitFor();
+    expect(await table.getByRole('row').nth(1).textContent()).toContain('5432');
+    await page.getByLabel('Filter').fill('sshd');
+    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    expect(await table.getByRole('row').nth(1).textContent()).toContain('Yes');
+  });
+
+  it('labels demo data clearly', async () => {
+    const { page } = await open(['--demo']);
+    await page.getByRole('note').filter({ hasText: 'Demo data.' }).waitFor();
+  });
+});
+
+describe('the HTTP bridge refuses what it must', () => {
+  it('requires the token, checks the Host header and accepts no cross-origin calls', async () => {
+    const serve = await startServe();
+    running.push(serve);
+    const call = (headers: Record<string, string>) =>
+      fetch(`${serve.origin}/api/call/getStatus`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+    expect((await call({})).status).toBe(401);
+    expect((await call({ 'x-porchlight-token': 'wrong' })).status).toBe(401);
+    expect((await fetch(`${serve.origin}/`)).status).toBe(401);
+    expect((await call({ 'x-porchlight-token': serve.token, origin: 'http://evil.example' })).status).toBe(403);
+    const ok = await call({ 'x-porchlight-token': serve.token });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('access-control-allow-origin')).toBeNull();
+    const page = await fetch(serve.url);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const rebinding = await new Promise<number>((resolve, reject) => {
+      import('node:http').then(({ request }) => {
+        const req = request(`${serve.url}`, { headers: { host: 'attacker.example' } }, (res) => resolve(res.statusCode ?? 0));
+        req.on('error', reject);
+        req.end();
+      }, reject);
+    });
+    expect(rebinding).toBe(403);
+    const hostile = await fetch(`${serve.origin}/api/call/acknowledge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-porchlight-token': serve.token },
+      body: JSON.stringify({ findingId: { $ne: 1 }, until: 'soon', extra: true }),
+    });
+    expect(hostile.status).toBe(400);
+    expect(((await hostile.json()) as { error: { message: string } }).error.message).toMatch(/^acknowledge: /);
+  });
+});
