@@ -1,0 +1,222 @@
+/**
+ * The tray app: Electron around the core Agent. Everything here is wiring; the logic it drives
+ * (menu model, notification policy, IPC checks, API) lives in small modules tested without Electron.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  nativeImage,
+  net,
+  Notification,
+  powerMonitor,
+  shell,
+  Tray,
+  type MenuItemConstructorOptions,
+} from 'electron';
+import { createAgentApi } from '../api/agent-api.js';
+import { subscribeAgentEvents } from '../api/agent-events.js';
+import { EVENT_CHANNEL } from '../api/ipc-channels.js';
+import { Agent } from '../core/agent.js';
+import { demoSetup } from '../core/demo.js';
+import { overallState } from '../core/overall-state.js';
+import { projectRoot } from '../core/paths/project-assets.js';
+import { registerApiIpc, trustedPage } from './ipc.js';
+import { electronLoginItem, xdgAutostart } from './login-item.js';
+import { openElectronSettings } from './electron-settings.js';
+import { NotificationPolicy } from './notification-policy.js';
+import { SystemTray, type TrayHandle } from './system-tray.js';
+import { trayIconPath } from './tray-icons.js';
+import type { MenuItemSpec, TrayAction, TrayState } from './tray-menu.js';
+import { createMainWindow } from './window.js';
+
+export const APP_ID = 'org.porchlight.app';
+const RESCAN_DEBOUNCE_MS = 30_000;
+
+const { values: flags } = parseArgs({
+  args: process.argv.slice(app.isPackaged ? 1 : 2),
+  options: { demo: { type: 'boolean' }, 'data-dir': { type: 'string' }, hidden: { type: 'boolean' }, osqueryd: { type: 'string' } },
+  strict: false,
+});
+
+const root = app.isPackaged ? app.getAppPath() : projectRoot();
+const indexHtml = path.join(root, 'dist', 'renderer', 'index.html');
+const preload = path.join(root, 'dist', 'preload', 'preload.cjs');
+const assetsDir = path.join(root, 'assets');
+const isTrusted = trustedPage(indexHtml);
+
+app.setName('Porchlight');
+app.setAppUserModelId(APP_ID);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => showWindow());
+  app.on('window-all-closed', () => {
+    // A tray app keeps running with no window open.
+  });
+  void app.whenReady().then(start);
+}
+
+let agent: Agent | undefined;
+let tray: SystemTray | undefined;
+let window: BrowserWindow | undefined;
+let quitting = false;
+
+function showWindow(checkId?: string): void {
+  const route = checkId ? `/check/${encodeURIComponent(checkId)}` : '/';
+  if (window && !window.isDestroyed()) {
+    if (checkId) window.webContents.executeJavaScript(`location.hash = ${JSON.stringify(`#${route}`)}`).catch(() => undefined);
+    window.show();
+    window.focus();
+    return;
+  }
+  window = createMainWindow(
+    {
+      BrowserWindow,
+      openExternal: (url) => shell.openExternal(url),
+      isTrusted,
+      indexHtml,
+      preload,
+      icon: path.join(assetsDir, 'tray', 'ok.png'),
+    },
+    route,
+  );
+}
+
+function electronTray(iconPath: string): TrayHandle {
+  const tray = new Tray(nativeImage.createFromPath(iconPath));
+  const toElectron = (items: MenuItemSpec[], onAction: (action: TrayAction) => void): MenuItemConstructorOptions[] =>
+    items.map((item) => ({
+      label: item.label,
+      type: item.submenu ? 'submenu' : (item.type ?? 'normal'),
+      enabled: item.enabled ?? true,
+      submenu: item.submenu ? toElectron(item.submenu, onAction) : undefined,
+      click: item.action ? () => onAction(item.action!) : undefined,
+    }));
+  return {
+    setImage: (icon) => tray.setImage(nativeImage.createFromPath(icon)),
+    setToolTip: (text) => tray.setToolTip(text),
+    setMenu: (items, onAction) => tray.setContextMenu(Menu.buildFromTemplate(toElectron(items, onAction))),
+    destroy: () => tray.destroy(),
+  };
+}
+
+function trayState(current: Agent): TrayState {
+  const status = current.status();
+  const report = current.lastReport();
+  return {
+    overall: overallState({ osquery: status.osquery.state, scanning: status.scanning, statuses: report?.results.map((r) => r.status) }),
+    lastScanAt: status.lastScanAt,
+    checks: report?.results,
+    attention: (report?.results ?? []).flatMap((r) =>
+      r.findings.filter((f) => f.counted && !f.acknowledged).map((f) => ({ id: f.id, checkId: r.checkId, title: f.title })),
+    ),
+    osquery: status.osquery,
+    scanning: status.scanning,
+    pausedUntil: status.pausedUntil,
+    demo: status.demo,
+    now: Date.now(),
+  };
+}
+
+function onTrayAction(action: TrayAction): void {
+  if (!agent) return;
+  switch (action.kind) {
+    case 'scan-now':
+      void agent.scanNow('tray').catch(() => undefined);
+      break;
+    case 'open-window':
+      showWindow(action.checkId);
+      break;
+    case 'pause':
+      agent.pause(action.minutes);
+      break;
+    case 'resume':
+      agent.pause(0);
+      break;
+    case 'retry-osquery':
+      void agent.supervisor.retry().catch(() => undefined);
+      break;
+    case 'preferences':
+      showWindow();
+      window?.webContents.executeJavaScript("location.hash = '#/settings'").catch(() => undefined);
+      break;
+    case 'quit':
+      app.quit();
+      break;
+  }
+  if (tray && agent) tray.update(trayState(agent));
+}
+
+async function start(): Promise<void> {
+  if (process.platform === 'darwin') app.dock?.hide();
+  const baseDir = typeof flags['data-dir'] === 'string' ? path.resolve(flags['data-dir']) : (process.env.PORCHLIGHT_HOME ?? app.getPath('userData'));
+  const demo = flags.demo ? demoSetup(baseDir) : undefined;
+  const dataDir = demo?.dataDir ?? baseDir;
+  const settings = openElectronSettings(dataDir);
+  const current = new Agent({
+    dataDir,
+    settings: settings.store,
+    settingsWarning: settings.warning,
+    osquerydPath: demo?.osquerydPath ?? (typeof flags.osqueryd === 'string' ? flags.osqueryd : undefined),
+    resourcesPath: app.isPackaged ? process.resourcesPath : undefined,
+    env: demo?.env,
+    platform: demo?.platform,
+    demo: demo !== undefined,
+  });
+  agent = current;
+
+  const loginItem =
+    process.platform === 'linux'
+      ? xdgAutostart(process.env.XDG_CONFIG_HOME ?? path.join(app.getPath('home'), '.config'), [process.execPath, ...(app.isPackaged ? [] : [app.getAppPath()])])
+      : electronLoginItem(app);
+  registerApiIpc(ipcMain, createAgentApi(current, { openExternal: (url) => shell.openExternal(url), loginItem }), isTrusted);
+  subscribeAgentEvents(current, (name, payload) => {
+    if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, name, payload);
+    tray?.update(trayState(current));
+  });
+
+  tray = new SystemTray(electronTray, (state) => trayIconPath(assetsDir, state, process.platform), onTrayAction, trayState(current));
+  (globalThis as { porchlightTray?: () => TrayState }).porchlightTray = () => trayState(current);
+
+  const policy = new NotificationPolicy();
+  current.on('scan-finished', (report) => {
+    if (!Notification.isSupported()) return;
+    for (const pending of policy.decide(report, current.settings.get().notifications, new Date())) {
+      const notification = new Notification({ title: pending.title, body: pending.body, silent: false });
+      notification.on('click', () => showWindow(pending.checkId));
+      notification.show();
+    }
+  });
+
+  let rescanTimer: NodeJS.Timeout | undefined;
+  const rescanSoon = () => {
+    clearTimeout(rescanTimer);
+    rescanTimer = setTimeout(() => void current.scanNow('resume').catch(() => undefined), RESCAN_DEBOUNCE_MS);
+  };
+  powerMonitor.on('resume', rescanSoon);
+  powerMonitor.on('unlock-screen', rescanSoon);
+  let online = net.isOnline();
+  setInterval(() => {
+    const now = net.isOnline();
+    if (now !== online) rescanSoon();
+    online = now;
+  }, 15_000).unref();
+
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    event.preventDefault();
+    quitting = true;
+    tray?.destroy();
+    void current.stop().finally(() => app.quit());
+  });
+
+  // A tray app opens its window by itself only on its first run (or a demo), never when started at login.
+  const firstRun = current.store.lastScan() === undefined;
+  if (!flags.hidden && (firstRun || demo)) showWindow();
+  await current.start().catch(() => undefined);
+}

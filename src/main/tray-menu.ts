@@ -1,0 +1,135 @@
+/**
+ * The tray menu as a pure function of state: plain objects that src/main hands to
+ * Menu.buildFromTemplate, so every state is unit-tested without Electron.
+ */
+import type { OverallState } from '../core/overall-state.js';
+
+export type TrayAction =
+  | { kind: 'scan-now' }
+  | { kind: 'open-window'; checkId?: string }
+  | { kind: 'pause'; minutes: number }
+  | { kind: 'resume' }
+  | { kind: 'retry-osquery' }
+  | { kind: 'preferences' }
+  | { kind: 'quit' };
+
+export interface MenuItemSpec {
+  label?: string;
+  type?: 'normal' | 'separator';
+  enabled?: boolean;
+  action?: TrayAction;
+  submenu?: MenuItemSpec[];
+}
+
+export interface TrayCheck {
+  checkId: string;
+  title: string;
+  status: 'pass' | 'fail' | 'unknown' | 'not_applicable' | 'error';
+  summary: string;
+}
+
+export interface TrayFinding {
+  id: string;
+  checkId: string;
+  title: string;
+}
+
+export interface TrayState {
+  overall: OverallState;
+  lastScanAt: number | null;
+  /** The latest scan's results; undefined before the first scan. */
+  checks: TrayCheck[] | undefined;
+  /** Counted, unacknowledged findings. */
+  attention: TrayFinding[];
+  osquery: { state: 'stopped' | 'starting' | 'running' | 'restarting' | 'failed'; reason?: string };
+  scanning: boolean;
+  pausedUntil: number | null;
+  demo: boolean;
+  now: number;
+}
+
+export const OVERALL_TEXT: Record<OverallState, string> = {
+  ok: 'All good',
+  failing: 'Needs attention',
+  unknown: 'Some checks cannot tell',
+  'osquery-down': 'osquery is not running',
+  scanning: 'Scanning…',
+};
+
+const STATUS_MARK: Record<TrayCheck['status'], string> = {
+  pass: '✓',
+  fail: '✗',
+  error: '!',
+  unknown: '?',
+  not_applicable: '–',
+};
+
+const MAX_ATTENTION = 5;
+
+export function ago(then: number, now: number): string {
+  const minutes = Math.max(0, Math.round((now - then) / 60_000));
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'} ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
+  const days = Math.round(hours / 24);
+  return `${days} day${days === 1 ? '' : 's'} ago`;
+}
+
+function clock(time: number): string {
+  const date = new Date(time);
+  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+}
+
+export function trayMenu(state: TrayState): MenuItemSpec[] {
+  const separator: MenuItemSpec = { type: 'separator' };
+  const items: MenuItemSpec[] = [
+    { label: `Porchlight — ${OVERALL_TEXT[state.overall]}`, enabled: false },
+    { label: state.lastScanAt ? `Last scan ${ago(state.lastScanAt, state.now)}` : 'Not scanned yet', enabled: false },
+  ];
+  if (state.demo) items.push({ label: 'Showing demo data', enabled: false });
+  items.push(separator);
+
+  const shown = (state.checks ?? []).filter((check) => check.status !== 'not_applicable');
+  for (const check of shown) {
+    const detail = check.status === 'pass' ? '' : ` — ${check.summary}`;
+    items.push({ label: `${STATUS_MARK[check.status]} ${check.title}${detail}`, action: { kind: 'open-window', checkId: check.checkId } });
+  }
+  if (state.attention.length > 0) {
+    const attention: MenuItemSpec[] = state.attention
+      .slice(0, MAX_ATTENTION)
+      .map((finding) => ({ label: finding.title, action: { kind: 'open-window', checkId: finding.checkId } }));
+    if (state.attention.length > MAX_ATTENTION) {
+      attention.push({ label: `${state.attention.length - MAX_ATTENTION} more…`, action: { kind: 'open-window' } });
+    }
+    items.push({ label: `Needs attention (${state.attention.length})`, submenu: attention });
+  }
+  if (shown.length > 0 || state.attention.length > 0) items.push(separator);
+
+  const osqueryRunning = state.osquery.state === 'running';
+  items.push(
+    state.scanning
+      ? { label: 'Scanning…', enabled: false }
+      : { label: 'Scan now', enabled: osqueryRunning, action: { kind: 'scan-now' } },
+    { label: 'Open Porchlight…', action: { kind: 'open-window' } },
+    state.pausedUntil !== null && state.pausedUntil > state.now
+      ? { label: `Resume checks (paused until ${clock(state.pausedUntil)})`, action: { kind: 'resume' } }
+      : { label: 'Pause checks for 1 hour', action: { kind: 'pause', minutes: 60 } },
+    separator,
+  );
+
+  if (osqueryRunning) {
+    items.push({ label: 'osquery: running', enabled: false });
+  } else {
+    const reason = state.osquery.reason ? ` — ${state.osquery.reason}` : '';
+    items.push({ label: `osquery: ${state.osquery.state}${reason}`.slice(0, 120), enabled: false });
+    if (state.osquery.state === 'failed') items.push({ label: 'Restart osquery', action: { kind: 'retry-osquery' } });
+  }
+  items.push(separator, { label: 'Preferences…', action: { kind: 'preferences' } }, { label: 'Quit Porchlight', action: { kind: 'quit' } });
+  return items;
+}
+
+/** The tooltip: the same one line as the menu's header. */
+export function trayTooltip(state: TrayState): string {
+  return `Porchlight — ${OVERALL_TEXT[state.overall]}${state.demo ? ' (demo data)' : ''}`;
+}

@@ -1,0 +1,51 @@
+import type { BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions } from 'electron';
+import { isOpenableLink } from '../api/contract.js';
+
+/** The renderer gets no Node, runs sandboxed and isolated, and talks only through the preload. */
+export function secureWebPreferences(preload: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: false,
+  };
+}
+
+export interface WindowDeps {
+  BrowserWindow: new (options: BrowserWindowConstructorOptions) => BrowserWindowType;
+  openExternal: (url: string) => Promise<void>;
+  isTrusted: (url: string) => boolean;
+  indexHtml: string;
+  preload: string;
+  icon?: string;
+}
+
+/** The Porchlight window. Navigation away is refused; allow-listed links go to the OS instead. */
+export function createMainWindow(deps: WindowDeps, route = '/'): BrowserWindowType {
+  const window = new deps.BrowserWindow({
+    width: 1100,
+    height: 800,
+    minWidth: 640,
+    minHeight: 480,
+    show: false,
+    title: 'Porchlight',
+    icon: deps.icon,
+    autoHideMenuBar: true,
+    webPreferences: secureWebPreferences(deps.preload),
+  });
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!deps.isTrusted(url)) event.preventDefault();
+  });
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (isOpenableLink(url)) void deps.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadFile(deps.indexHtml, { hash: route });
+  return window;
+}
