@@ -37,6 +37,8 @@ export interface AgentOptions {
   timings?: Partial<SupervisorTimings>;
   /** Running on the stand-in osqueryd with sample data; UIs label everything as demo data. */
   demo?: boolean;
+  /** A better-sqlite3 addon for this runtime's ABI (Electron in a checkout). */
+  sqliteBinding?: string | undefined;
 }
 
 export interface AgentStatus {
@@ -83,7 +85,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
     if (!platform) throw new Error(`Porchlight does not run on ${process.platform}`);
     this.platform = platform;
     this.demo = options.demo ?? false;
-    const opened = HistoryStore.open(this.dataDir);
+    const opened = HistoryStore.open(this.dataDir, { nativeBinding: options.sqliteBinding });
     this.store = opened.store;
     for (const warning of [options.settingsWarning, opened.warning]) if (warning) this.pendingWarnings.push(warning);
     this.supervisor = new OsquerydSupervisor({

@@ -167,6 +167,7 @@ async function start(): Promise<void> {
     env: demo?.env,
     platform: demo?.platform,
     demo: demo !== undefined,
+    sqliteBinding: process.env.PORCHLIGHT_SQLITE_BINDING,
   });
   agent = current;
 

@@ -110,12 +110,17 @@ export interface OpenedStore {
 export class HistoryStore {
   private constructor(readonly db: Database.Database) {}
 
-  /** Opens (or creates) the database; a corrupt one is moved aside and replaced, with a warning. */
-  static open(dataDir: string, now: () => number = Date.now): OpenedStore {
+  /**
+   * Opens (or creates) the database; a corrupt one is moved aside and replaced, with a warning.
+   * `nativeBinding` names a better-sqlite3 addon built for another ABI (Electron's, in a checkout).
+   */
+  static open(dataDir: string, options: { now?: () => number; nativeBinding?: string } = {}): OpenedStore {
+    const now = options.now ?? Date.now;
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const file = path.join(dataDir, DATABASE_FILE);
+    const open = () => openDatabase(file, options.nativeBinding);
     try {
-      return { store: new HistoryStore(openDatabase(file)) };
+      return { store: new HistoryStore(open()) };
     } catch (error) {
       if (!isCorruption(error)) throw error;
       const aside = `${file}.corrupt-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`;
@@ -123,7 +128,7 @@ export class HistoryStore {
         if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
       }
       return {
-        store: new HistoryStore(openDatabase(file)),
+        store: new HistoryStore(open()),
         warning: `The history database was damaged (${(error as Error).message}); it was moved to ${aside} and a new one started.`,
       };
     }
@@ -351,8 +356,8 @@ export class HistoryStore {
   }
 }
 
-function openDatabase(file: string): Database.Database {
-  const db = new Database(file, { timeout: 10_000 });
+function openDatabase(file: string, nativeBinding: string | undefined): Database.Database {
+  const db = new Database(file, { timeout: 10_000, ...(nativeBinding ? { nativeBinding } : {}) });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
