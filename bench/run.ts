@@ -2,11 +2,13 @@
 import { removeTempDirs } from '../test/helpers/standin.js';
 import { benchChecks } from './checks.js';
 import { benchOsqueryEngine } from './osquery-engine.js';
+import { benchWindow } from './window.js';
 import { report, type BenchResult } from './report.js';
 
 const suites: [string, () => Promise<BenchResult[]>][] = [
   ['osquery engine', benchOsqueryEngine],
   ['checks, history and agent', benchChecks],
+  ['window', benchWindow],
 ];
 
 let missed = 0;
