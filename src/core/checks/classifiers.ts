@@ -54,47 +54,63 @@ function splitList(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
+export interface BrowserExtension {
+  browser: string;
+  name: string;
+  identifier: string;
+  version: string;
+  user: string;
+  profile: string;
+  path: string;
+  permissions: string;
+  enabled: boolean;
+  fromStore: boolean;
+  /** Why it is risky; empty when it is not. */
+  risk: string;
+}
+
+/** One row of the browser-extensions query, in the words the finding and the UI use. */
+export function describeExtension(row: OsqueryRow): BrowserExtension {
+  return {
+    browser: row.browser ?? '',
+    name: row.name ?? '',
+    identifier: row.identifier ?? '',
+    version: row.version ?? '',
+    user: row.username || row.uid || '',
+    profile: row.profile ?? '',
+    path: row.path ?? '',
+    permissions: extensionPermissions(row).join(', '),
+    enabled: row.enabled !== '0',
+    fromStore: row.from_store !== '0',
+    risk: extensionRisks(row).join('; '),
+  };
+}
+
 /**
  * Browser extensions that can see or change what the owner does: broad host access, powerful
  * permissions, or installed outside the browser's store. Disabled ones are listed, not counted.
  */
-export const browserExtensionRisk: Classifier = (rows) => {
-  const findings: Finding[] = [];
-  for (const row of rows) {
-    const reasons = extensionRisks(row);
-    if (reasons.length === 0) continue;
-    const enabled = row.enabled !== '0';
-    findings.push({
-      key: extensionKey(row),
-      title: `${row.name || row.identifier} (${row.browser})${enabled ? '' : ' — disabled'}`,
-      reason: reasons.join('; '),
-      detail: {
-        browser: row.browser ?? '',
-        name: row.name ?? '',
-        identifier: row.identifier ?? '',
-        version: row.version ?? '',
-        user: row.username ?? row.uid ?? '',
-        profile: row.profile ?? '',
-        permissions: extensionPermissions(row).join(', '),
-        enabled: enabled ? 'yes' : 'no',
-        path: row.path ?? '',
+export const browserExtensionRisk: Classifier = (rows) =>
+  rows.flatMap((row) => {
+    const extension = describeExtension(row);
+    if (!extension.risk) return [];
+    const { browser, name, identifier, version, user, profile, permissions, path, enabled } = extension;
+    return [
+      {
+        key: [row.browser, row.uid, row.profile, row.identifier].join('|'),
+        title: `${name || identifier} (${browser})${enabled ? '' : ' — disabled'}`,
+        reason: extension.risk,
+        detail: { browser, name, identifier, version, user, profile, permissions, enabled: enabled ? 'yes' : 'no', path },
+        counted: enabled,
       },
-      counted: enabled,
-    });
-  }
-  return findings;
-};
-
-export function extensionKey(row: OsqueryRow): string {
-  return [row.browser, row.uid, row.profile, row.identifier].join('|');
-}
+    ];
+  });
 
 function extensionPermissions(row: OsqueryRow): string[] {
   return [...splitList(row.permissions), ...splitList(row.optional_permissions)];
 }
 
-/** Why an extension row is risky, in words; empty when it is not. */
-export function extensionRisks(row: OsqueryRow): string[] {
+function extensionRisks(row: OsqueryRow): string[] {
   const permissions = extensionPermissions(row);
   const broad = permissions.filter((p) => BROAD_HOSTS.has(p));
   const powerful = permissions.filter((p) => POWERFUL_PERMISSIONS.has(p));
@@ -105,49 +121,68 @@ export function extensionRisks(row: OsqueryRow): string[] {
   return reasons;
 }
 
-export const PROTOCOLS: Record<string, string> = { '6': 'tcp', '17': 'udp' };
+const PROTOCOLS: Record<string, string> = { '6': 'tcp', '17': 'udp' };
+
+export interface ListeningPort {
+  /** The process name, or "unknown process" when osquery cannot see the owner (pid -1). */
+  process: string;
+  path: string;
+  pid: string;
+  port: number;
+  protocol: string;
+  address: string;
+  /** Reachable from other machines. */
+  exposed: boolean;
+  /** Matched by the owner's allowlist. */
+  allowed: boolean;
+}
+
+/** One listening socket, judged the way the listening-ports check judges it. */
+export function describeListener(row: OsqueryRow, allowlist: ListenerAllowRule[]): ListeningPort {
+  const port = Number(row.port);
+  const path = row.process_path ?? '';
+  const known = row.pid !== '-1' && (row.process_name ?? '') !== '';
+  return {
+    process: known ? (row.process_name ?? '') : 'unknown process',
+    path,
+    pid: row.pid ?? '',
+    port,
+    protocol: PROTOCOLS[row.protocol ?? ''] ?? `protocol ${row.protocol}`,
+    address: row.address ?? '',
+    exposed: !isLoopback(row.address ?? ''),
+    allowed: allowlist.some((rule) => allows(rule, path, port)),
+  };
+}
 
 /**
  * Sockets other machines can reach (all interfaces or a non-loopback address), minus the owner's
  * allowlist. A socket whose owner osquery cannot see (pid -1) is an "unknown process", not dropped.
  */
-export const exposedListener: Classifier = (rows, context) => {
-  const findings: Finding[] = [];
-  for (const row of rows) {
-    const address = row.address ?? '';
-    if (isLoopback(address)) continue;
-    const port = Number(row.port);
-    const processPath = row.process_path ?? '';
-    const known = row.pid !== '-1' && (row.process_name ?? '') !== '';
-    if (context.listenerAllowlist.some((rule) => allows(rule, processPath, port))) continue;
-    const protocol = PROTOCOLS[row.protocol ?? ''] ?? `protocol ${row.protocol}`;
-    const processName = known ? (row.process_name ?? '') : 'unknown process';
+export const exposedListener: Classifier = (rows, context) =>
+  rows.flatMap((row) => {
+    const listener = describeListener(row, context.listenerAllowlist);
+    if (!listener.exposed || listener.allowed) return [];
+    const { process, path, pid, port, protocol, address } = listener;
+    const known = process !== 'unknown process';
     const where = address === '' || address === '0.0.0.0' || address === '::' ? 'all interfaces' : address;
-    findings.push({
-      key: [protocol, address, port, known ? processPath || processName : 'unknown'].join('|'),
-      title: `${processName} listens on ${protocol} port ${port} (${where})`,
-      reason: known
-        ? 'reachable from other machines on the network'
-        : 'reachable from other machines; osquery needs administrator rights to see which process owns it',
-      detail: {
-        process: processName,
-        path: processPath,
-        pid: row.pid ?? '',
-        port: String(port),
-        protocol,
-        address,
+    return [
+      {
+        key: [protocol, address, port, known ? path || process : 'unknown'].join('|'),
+        title: `${process} listens on ${protocol} port ${port} (${where})`,
+        reason: known
+          ? 'reachable from other machines on the network'
+          : 'reachable from other machines; osquery needs administrator rights to see which process owns it',
+        detail: { process, path, pid, port: String(port), protocol, address },
+        counted: true,
       },
-      counted: true,
-    });
-  }
-  return findings;
-};
+    ];
+  });
 
-export function isLoopback(address: string): boolean {
+function isLoopback(address: string): boolean {
   return address === '::1' || address.startsWith('127.') || address === 'localhost' || address.startsWith('::ffff:127.');
 }
 
-export function allows(rule: ListenerAllowRule, processPath: string, port: number): boolean {
+function allows(rule: ListenerAllowRule, processPath: string, port: number): boolean {
   if (rule.processPath === undefined && rule.port === undefined) return false;
   if (rule.processPath !== undefined && rule.processPath !== processPath) return false;
   if (rule.port !== undefined && rule.port !== port) return false;
