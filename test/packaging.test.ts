@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { APP_ID } from '../src/main/app-id.js';
 import { REPO_ROOT } from './helpers/standin.js';
 
 const require = createRequire(import.meta.url);
@@ -23,7 +24,7 @@ describe('electron-builder.yml', () => {
   });
 
   it('packages what the app needs and keeps the native and bundled binaries usable', () => {
-    expect(config.appId).toBe('org.porchlight.app');
+    expect(config.appId).toBe(APP_ID);
     expect(config.productName).toBe('Porchlight');
     expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**/*');
     expect(config.extraResources).toEqual([expect.objectContaining({ from: 'vendor/osquery/${os}-${arch}', to: 'osquery' })]);

@@ -35,7 +35,7 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
 
   const requireRunning = () => {
     const state = agent.supervisor.status().state;
-    if (state !== 'running') throw new ApiError('unavailable', `osquery is ${state}; this works once it is running`);
+    if (state !== 'running') throw new ApiError('unavailable', `osquery is not running (${state}); this works once it runs again`);
   };
 
   return {

@@ -24,6 +24,7 @@ import { Agent } from '../core/agent.js';
 import { demoSetup } from '../core/demo.js';
 import { overallState } from '../core/overall-state.js';
 import { projectRoot } from '../core/paths/project-assets.js';
+import { APP_ID } from './app-id.js';
 import { registerApiIpc, trustedPage } from './ipc.js';
 import { electronLoginItem, xdgAutostart } from './login-item.js';
 import { openElectronSettings } from './electron-settings.js';
@@ -33,7 +34,6 @@ import { trayIconPath } from './tray-icons.js';
 import type { MenuItemSpec, TrayAction, TrayState } from './tray-menu.js';
 import { createMainWindow } from './window.js';
 
-export const APP_ID = 'org.porchlight.app';
 const RESCAN_DEBOUNCE_MS = 30_000;
 
 const { values: flags } = parseArgs({

@@ -20,12 +20,12 @@ export interface RunningServe {
 }
 
 /** `porchlight serve` as a real process on the stand-in osqueryd with a copy of the demo laptop. */
-export async function startServe(args: string[] = []): Promise<RunningServe> {
+export async function startServe(args: string[] = [], env: Record<string, string> = {}): Promise<RunningServe> {
   const dir = tempDir('porchlight-browser-');
   const fixture = path.join(dir, 'laptop.json');
   copyFileSync(path.join(REPO_ROOT, 'assets', 'demo', 'linux-laptop.json'), fixture);
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', ...args], {
-    env: standinEnv({ STANDIN_FIXTURE: fixture, PORCHLIGHT_OSQUERYD: STANDIN_OSQUERYD, PORCHLIGHT_HOME: path.join(dir, 'data') }),
+    env: standinEnv({ STANDIN_FIXTURE: fixture, PORCHLIGHT_OSQUERYD: STANDIN_OSQUERYD, PORCHLIGHT_HOME: path.join(dir, 'data'), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -20,14 +20,14 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-async function open(args: string[] = []): Promise<{ serve: RunningServe; page: Page }> {
-  const serve = await startServe(args);
+async function open(args: string[] = [], env: Record<string, string> = {}, ready = true): Promise<{ serve: RunningServe; page: Page }> {
+  const serve = await startServe(args, env);
   running.push(serve);
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   page.setDefaultTimeout(10_000);
   pages.push(page);
   await page.goto(serve.url);
-  await page.getByRole('list', { name: 'Checks' }).waitFor();
+  if (ready) await page.getByRole('list', { name: 'Checks' }).waitFor();
   return { serve, page };
 }
 
@@ -110,6 +110,19 @@ describe('the Porchlight window in Chromium, against porchlight serve on the sta
     await page.getByLabel('Filter').fill('sshd');
     await expect.poll(() => table.getByRole('row').count()).toBe(2);
     expect(await table.getByRole('row').nth(1).textContent()).toContain('Yes');
+  });
+
+  it('says when osqueryd is missing, why, and what to do, with a way to retry', async () => {
+    const { page } = await open([], { PORCHLIGHT_OSQUERYD: '/nonexistent/osqueryd' }, false);
+    const banner = page.getByRole('alert').filter({ hasText: 'osquery is not running' });
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('PORCHLIGHT_OSQUERYD names /nonexistent/osqueryd, which is not an executable file.');
+    await banner.getByRole('button', { name: 'Restart osquery' }).waitFor();
+    expect(await page.getByText('No scan yet.').isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'SQL console' }).click();
+    await page.getByRole('button', { name: 'Run query' }).click();
+    await page.getByRole('alert').filter({ hasText: 'osquery could not run the query' }).waitFor();
+    expect(await page.getByRole('alert').filter({ hasText: 'osquery could not run the query' }).textContent()).toContain('osquery is not running (failed)');
   });
 
   it('labels demo data clearly', async () => {
