@@ -112,6 +112,16 @@ describe('the Porchlight window in Chromium, against porchlight serve on the sta
     expect(await table.getByRole('row').nth(1).textContent()).toContain('Yes');
   });
 
+  it('lists browser extensions with the risk the check sees in each', async () => {
+    const { page } = await open();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Browser extensions' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'Coupon Finder Pro' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('can read and change all websites (<all_urls>); powerful permissions: cookies, webRequest');
+    expect(await page.getByRole('row').filter({ hasText: 'Google Docs Offline' }).textContent()).toContain('None found');
+    expect(await page.getByRole('row').filter({ hasText: 'Old Screenshot Tool' }).textContent()).toContain('No');
+  });
+
   it('says when osqueryd is missing, why, and what to do, with a way to retry', async () => {
     const { page } = await open([], { PORCHLIGHT_OSQUERYD: '/nonexistent/osqueryd' }, false);
     const banner = page.getByRole('alert').filter({ hasText: 'osquery is not running' });
