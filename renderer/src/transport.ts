@@ -8,8 +8,6 @@ declare global {
   }
 }
 
-const TOKEN_KEY = 'porchlight-token';
-
 /** In Electron, through the preload's bridge; in a browser, over the local HTTP bridge. */
 export function connect(): PorchlightClient {
   return createApiClient(window.porchlight ?? httpTransport());
@@ -17,22 +15,15 @@ export function connect(): PorchlightClient {
 
 export const runsInApp = (): boolean => window.porchlight !== undefined;
 
+/** Relative URLs: the page is served under its per-start token folder, so every request carries it. */
 function httpTransport(): ApiTransport {
-  const params = new URLSearchParams(window.location.search);
-  const fromUrl = params.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    // Keep the token out of the address bar, bookmarks and screenshots.
-    window.history.replaceState(null, '', window.location.pathname + window.location.hash);
-  }
-  const token = fromUrl ?? sessionStorage.getItem(TOKEN_KEY) ?? '';
   return {
     async call(method: string, payload: unknown): Promise<CallResult> {
       let response: Response;
       try {
         response = await fetch(`api/call/${encodeURIComponent(method)}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-Porchlight-Token': token },
+          headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify(payload ?? {}),
         });
       } catch {

@@ -76,6 +76,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
   private pausedUntilMs: number | null = null;
   private readonly recentWarnings: string[] = [];
   private readonly demo: boolean;
+  private stopped = false;
 
   constructor(options: AgentOptions) {
     super();
@@ -129,6 +130,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
 
   /** Runs a scan now; while one runs, callers share it instead of starting another. */
   scanNow(trigger = 'manual'): Promise<ScanReport> {
+    if (this.stopped) return Promise.reject(new Error('Porchlight is stopping; no more scans'));
     this.currentScan ??= this.runScan(trigger);
     return this.currentScan;
   }
@@ -190,10 +192,12 @@ export class Agent extends TypedEmitter<AgentEvents> {
     return this.pausedUntilMs;
   }
 
+  /** Stops scanning and osqueryd; a scan in flight ends with the daemon instead of being waited for. */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.schedule.stop();
-    await this.currentScan?.catch(() => undefined);
     await this.supervisor.stop();
+    await this.currentScan?.catch(() => undefined);
     this.store.close();
   }
 

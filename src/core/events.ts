@@ -13,7 +13,14 @@ export class TypedEmitter<Events extends Record<string, unknown>> {
     return () => set.delete(listener as (payload: never) => void);
   }
 
+  /** Calls every listener; one that throws cannot stop the others or the emitter's own work. */
   protected emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    for (const listener of this.listeners.get(event) ?? []) (listener as (payload: Events[K]) => void)(payload);
+    for (const listener of this.listeners.get(event) ?? []) {
+      try {
+        (listener as (payload: Events[K]) => void)(payload);
+      } catch (error) {
+        process.emitWarning(`a "${String(event)}" listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
 }

@@ -3,6 +3,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { dispatch } from '../api/dispatch.js';
 import type { ApiHandlers } from '../api/contract.js';
 
@@ -22,7 +23,6 @@ export interface HttpBridgeOptions {
 }
 
 export const TOKEN_HEADER = 'x-porchlight-token';
-export const TOKEN_COOKIE = 'porchlight_token';
 const MAX_BODY_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 25_000;
 
@@ -75,7 +75,7 @@ export class HttpBridge {
       this.server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
     });
     this.port = (this.server.address() as AddressInfo).port;
-    return { url: `http://127.0.0.1:${this.port}/?token=${this.token}`, port: this.port };
+    return { url: `http://127.0.0.1:${this.port}/t/${this.token}/`, port: this.port };
   }
 
   async stop(): Promise<void> {
@@ -98,9 +98,15 @@ export class HttpBridge {
       send(response, 403, 'text/plain; charset=utf-8', 'Forbidden: cross-origin requests are not accepted.');
       return;
     }
-    const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
-    const fromQuery = url.pathname === '/' && request.method === 'GET' ? url.searchParams.get('token') : null;
-    if (!this.authorised(request, fromQuery)) {
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(new URL(request.url ?? '/', `http://${request.headers.host}`).pathname);
+    } catch {
+      send(response, 400, 'text/plain; charset=utf-8', 'Bad request: the path is not valid.');
+      return;
+    }
+    const route = this.route(request, pathname);
+    if (route === undefined) {
       send(
         response,
         401,
@@ -109,26 +115,37 @@ export class HttpBridge {
       );
       return;
     }
-    if (fromQuery) {
-      response.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`);
+    if (route === '') {
+      // Relative asset and API URLs resolve against the token folder, so it needs its slash.
+      response.writeHead(308, { Location: `${pathname}/` });
+      response.end();
+      return;
     }
 
-    if (url.pathname.startsWith('/api/call/') && request.method === 'POST') {
-      await this.call(url.pathname.slice('/api/call/'.length), request, response);
-    } else if (url.pathname === '/api/events' && request.method === 'GET') {
+    if (route.startsWith('/api/call/') && request.method === 'POST') {
+      await this.call(route.slice('/api/call/'.length), request, response);
+    } else if (route === '/api/events' && request.method === 'GET') {
       this.stream(response);
     } else if (request.method === 'GET' || request.method === 'HEAD') {
-      this.serveFile(url.pathname, response);
+      this.serveFile(route, response);
     } else {
       send(response, 405, 'text/plain; charset=utf-8', 'Method not allowed.');
     }
   }
 
-  private authorised(request: http.IncomingMessage, fromQuery: string | null): boolean {
+  /**
+   * The path inside Porchlight for an authorised request, or undefined. The token travels in the
+   * path (`/t/<token>/…`, so the page's relative URLs carry it on every request without a cookie,
+   * which browsers would also send to other servers on 127.0.0.1) or in the X-Porchlight-Token header.
+   */
+  private route(request: http.IncomingMessage, pathname: string): string | undefined {
+    const match = /^\/t\/([^/]+)(\/.*)?$/.exec(pathname);
+    if (match) return this.isToken(match[1]!) ? (match[2] ?? '') : undefined;
     const header = request.headers[TOKEN_HEADER];
-    const cookie = parseCookies(request.headers.cookie)[TOKEN_COOKIE];
-    const candidate = fromQuery ?? (typeof header === 'string' ? header : cookie);
-    if (!candidate) return false;
+    return typeof header === 'string' && this.isToken(header) ? pathname : undefined;
+  }
+
+  private isToken(candidate: string): boolean {
     const a = Buffer.from(candidate);
     const b = Buffer.from(this.token);
     return a.length === b.length && timingSafeEqual(a, b);
@@ -153,18 +170,22 @@ export class HttpBridge {
       sendJson(response, 400, { ok: false, error: { code: 'invalid-request', message: 'the request body is not valid JSON' } });
       return;
     }
-    const result = await dispatch(this.options.handlers, decodeURIComponent(method), payload);
+    const result = await dispatch(this.options.handlers, method, payload);
     sendJson(response, result.ok || result.error.code !== 'invalid-request' ? 200 : 400, result);
   }
 
   private stream(response: http.ServerResponse): void {
     response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
-    response.write(': connected\n\n');
+    response.on('error', () => response.destroy());
     this.streams.add(response);
-    const unsubscribe = this.options.events.subscribe((name, payload) => {
-      response.write(`event: ${name}\ndata: ${JSON.stringify(payload, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))}\n\n`);
-    });
-    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    const write = (text: string) => {
+      if (response.writableEnded || response.destroyed) return;
+      // A client that does not keep up is dropped rather than buffered without bound; it reconnects.
+      if (!response.write(text)) response.end();
+    };
+    write(': connected\n\n');
+    const unsubscribe = this.options.events.subscribe((name, payload) => write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`));
+    const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
     response.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
@@ -174,7 +195,7 @@ export class HttpBridge {
 
   private serveFile(pathname: string, response: http.ServerResponse): void {
     const root = path.resolve(this.options.staticDir);
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const relative = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '');
     const file = path.resolve(root, relative);
     if (file !== root && !file.startsWith(root + path.sep)) {
       send(response, 404, 'text/plain; charset=utf-8', 'Not found.');
@@ -195,7 +216,7 @@ export class HttpBridge {
     if (type.startsWith('text/html')) headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
     if (target.includes(`${path.sep}assets${path.sep}`)) headers['Cache-Control'] = 'private, max-age=31536000, immutable';
     response.writeHead(200, headers);
-    createReadStream(target).pipe(response);
+    pipeline(createReadStream(target), response).catch(() => response.destroy());
   }
 }
 
@@ -206,15 +227,6 @@ function send(response: http.ServerResponse, status: number, type: string, body:
 
 function sendJson(response: http.ServerResponse, status: number, value: unknown): void {
   send(response, status, 'application/json; charset=utf-8', JSON.stringify(value));
-}
-
-function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) cookies[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-  }
-  return cookies;
 }
 
 function readBody(request: http.IncomingMessage): Promise<string> {

@@ -32,7 +32,7 @@ export async function startServe(args: string[] = [], env: Record<string, string
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('porchlight serve printed no URL')), 15_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(line);
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/t\/\S+\/)/.exec(line);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
@@ -44,7 +44,7 @@ export async function startServe(args: string[] = [], env: Record<string, string
   return {
     url,
     origin: parsed.origin,
-    token: parsed.searchParams.get('token')!,
+    token: parsed.pathname.split('/')[2]!,
     editFixture(change) {
       const laptop = JSON.parse(readFileSync(fixture, 'utf8')) as Laptop;
       change(laptop);

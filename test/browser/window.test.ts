@@ -41,7 +41,6 @@ describe('the Porchlight window in Chromium, against porchlight serve on the sta
     await expect(checkRow(page, 'Screen lock').getAttribute('aria-label')).resolves.toBe('Screen lock: not applicable');
     expect(await checkRow(page, 'Browser extensions').textContent()).toContain('2 findings need attention');
     await expect(page.getByRole('status').filter({ hasText: 'Needs attention' }).count()).resolves.toBe(1);
-    expect(page.url()).not.toContain('token=');
     await page.screenshot({ path: path.join(ARTIFACTS, 'overview.png'), fullPage: true });
 
     await checkRow(page, 'Disk encryption').click();
@@ -145,15 +144,20 @@ describe('the HTTP bridge refuses what it must', () => {
   it('requires the token, checks the Host header and accepts no cross-origin calls', async () => {
     const serve = await startServe();
     running.push(serve);
-    const call = (headers: Record<string, string>) =>
-      fetch(`${serve.origin}/api/call/getStatus`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+    const call = (headers: Record<string, string>, prefix = '') =>
+      fetch(`${serve.origin}${prefix}/api/call/getStatus`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
     expect((await call({})).status).toBe(401);
     expect((await call({ 'x-porchlight-token': 'wrong' })).status).toBe(401);
+    expect((await call({}, '/t/wrong')).status).toBe(401);
     expect((await fetch(`${serve.origin}/`)).status).toBe(401);
+    expect((await fetch(`${serve.origin}/t/${serve.token}/assets/../../../etc/passwd`)).status).not.toBe(200);
+    expect((await fetch(`${serve.origin}/t/%E0%A4%A/`)).status).toBe(400);
     expect((await call({ 'x-porchlight-token': serve.token, origin: 'http://evil.example' })).status).toBe(403);
-    const ok = await call({ 'x-porchlight-token': serve.token });
+    const ok = await call({}, `/t/${serve.token}`);
     expect(ok.status).toBe(200);
     expect(ok.headers.get('access-control-allow-origin')).toBeNull();
+    expect(ok.headers.get('set-cookie')).toBeNull();
+    expect((await call({ 'x-porchlight-token': serve.token })).status).toBe(200);
     const page = await fetch(serve.url);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     const rebinding = await new Promise<number>((resolve, reject) => {

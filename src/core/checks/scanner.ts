@@ -89,17 +89,24 @@ export class Scanner {
     const acknowledged = store.acknowledgedKeys(startedAt);
     const results = outcomes.map(([check, outcome, queryMs]) => this.result(check, outcome, queryMs, acknowledged, startedAt));
     const finishedAt = this.now();
-    const changes = store.finishScan(
-      scanId,
-      results.map((result) => ({
-        checkId: result.checkId,
-        status: result.status,
-        summary: result.summary,
-        reason: result.reason,
-        findings: result.status === 'pass' || result.status === 'fail' ? result.findings : undefined,
-      })),
-      finishedAt,
-    );
+    let changes: FindingChanges;
+    try {
+      changes = store.finishScan(
+        scanId,
+        results.map((result) => ({
+          checkId: result.checkId,
+          status: result.status,
+          summary: result.summary,
+          reason: result.reason,
+          findings: result.status === 'pass' || result.status === 'fail' ? result.findings : undefined,
+        })),
+        finishedAt,
+      );
+    } catch (error) {
+      const message = `the results could not be saved: ${error instanceof Error ? error.message : String(error)}`;
+      store.failScan(scanId, message, this.now());
+      throw new ScanFailedError(message);
+    }
     store.applyRetention(settings.retentionDays, finishedAt);
     return {
       scanId,

@@ -74,7 +74,7 @@ export class ExtensionSocketClient {
 
   async ping(timeoutMs?: number): Promise<ExtensionStatus> {
     const body = await this.call('ping', () => undefined, 'ping', timeoutMs);
-    return readStatus(fieldStruct(body, 0));
+    return readStatus(successOf(body, 'ping'));
   }
 
   /** Runs SQL; rows come back as osquery gives them (every value a string, NULL as ""). */
@@ -126,7 +126,9 @@ export class ExtensionSocketClient {
     timeoutMs: number | undefined,
   ): Promise<ExtensionResponse> {
     const body = await this.call(method, (out) => out.stringField(1, sql), `${method} "${shorten(sql)}"`, timeoutMs);
-    const response = readResponse(fieldStruct(body, 0));
+    const result = successOf(body, method);
+    if (!fieldStruct(result, 1)) throw new OsqueryProtocolError(`osqueryd answered ${method} without a status`);
+    const response = readResponse(result);
     if (response.status.code !== 0) {
       throw new OsqueryQueryError(response.status.message, sql, response.status.code);
     }
@@ -260,6 +262,13 @@ export class ExtensionSocketClient {
         return new OsqueryConnectionError(`cannot connect to osqueryd at ${where}: ${error.message}`, where);
     }
   }
+}
+
+/** The reply's `success` field; a reply without one is not an answer, and never "no rows". */
+function successOf(body: ThriftStruct, method: string): ThriftStruct {
+  const success = fieldStruct(body, 0);
+  if (!success) throw new OsqueryProtocolError(`osqueryd answered ${method} without a result`);
+  return success;
 }
 
 function shorten(sql: string): string {

@@ -11,10 +11,11 @@ export function processAlive(pid: number): boolean {
 }
 
 /**
- * Sends a signal to a process and everything it started. On POSIX the daemon is spawned as the
- * leader of its own process group (osquery's watchdog forks a worker), so the group gets it.
+ * Sends a signal to a process and everything it started. Our daemon is spawned as the leader of
+ * its own process group (osquery's watchdog forks a worker), so the group gets it. With
+ * `orLoneProcess`, a process that leads no group (one started by something else) gets it alone.
  */
-export function signalProcessTree(pid: number, signal: 'SIGTERM' | 'SIGKILL'): void {
+export function signalProcessTree(pid: number, signal: 'SIGTERM' | 'SIGKILL', orLoneProcess = false): void {
   if (process.platform === 'win32') {
     const args = ['/pid', String(pid), '/T'];
     if (signal === 'SIGKILL') args.push('/F');
@@ -24,6 +25,7 @@ export function signalProcessTree(pid: number, signal: 'SIGTERM' | 'SIGKILL'): v
   try {
     process.kill(-pid, signal);
   } catch {
+    if (!orLoneProcess) return;
     try {
       process.kill(pid, signal);
     } catch {

@@ -103,6 +103,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
   private timers = new Set<NodeJS.Timeout>();
   private generation = 0;
   private lockHeld = false;
+  private stopping: Promise<void> | undefined;
   private readonly onProcessExit = () => this.killNow();
 
   constructor(options: OsquerydSupervisorOptions) {
@@ -129,6 +130,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
 
   /** Begins supervision and resolves once osqueryd answers; rejects if it ends in `failed`. */
   async start(): Promise<void> {
+    await this.stopping;
     if (this.current.state === 'stopped' || this.current.state === 'failed') {
       this.acquireLock();
       this.failureTimes = [];
@@ -145,13 +147,16 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
   }
 
   /** Stops osqueryd: SIGTERM, then SIGKILL of its process group after the grace period. */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     this.generation++;
     this.clearTimers();
-    await this.endChild();
-    this.cleanUpFiles();
-    this.releaseLock();
-    if (this.current.state !== 'stopped') this.setState({ state: 'stopped' });
+    this.stopping ??= (async () => {
+      await this.endChild();
+      this.cleanUpFiles();
+      this.releaseLock();
+      if (this.current.state !== 'stopped') this.setState({ state: 'stopped' });
+    })().finally(() => (this.stopping = undefined));
+    return this.stopping;
   }
 
   /** Resolves when running; rejects when supervision ends in `failed` or `stopped` first. */
@@ -177,10 +182,13 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
   private async launch(): Promise<void> {
     const generation = ++this.generation;
     this.setState({ state: 'starting' });
+    // Never two daemons on one socket: the previous one must be gone first.
+    await this.childExited;
+    if (generation !== this.generation) return;
     try {
       await this.removeLeftovers();
     } catch (error) {
-      this.fail(error instanceof Error ? error.message : String(error), false);
+      if (generation === this.generation) this.fail(error instanceof Error ? error.message : String(error), false);
       return;
     }
     if (generation !== this.generation) return;
@@ -219,6 +227,8 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     });
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
+      // The leader is gone; a worker it forked must not outlive it.
+      if (child.pid) signalProcessTree(child.pid, 'SIGKILL');
       if (this.endingChild || generation !== this.generation) return;
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       this.fail(`osqueryd ${how}`, true);
@@ -305,7 +315,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     );
     this.setState({ state: 'restarting', reason, nextStartInMs: delay });
     this.schedule(() => {
-      if (generation === this.generation) void this.childExited.then(() => this.launch());
+      if (generation === this.generation) void this.launch();
     }, delay);
   }
 
@@ -341,9 +351,9 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
       const commandLine = await processCommandLine(pid);
       if (commandLine?.includes(this.paths.socketPath)) {
         this.output.note(`ending leftover osqueryd ${pid} from an earlier run`);
-        signalProcessTree(pid, 'SIGTERM');
+        signalProcessTree(pid, 'SIGTERM', true);
         if (!(await waitForExit(pid, this.timings.stopGraceMs))) {
-          signalProcessTree(pid, 'SIGKILL');
+          signalProcessTree(pid, 'SIGKILL', true);
           await waitForExit(pid, this.timings.stopGraceMs);
         }
       }

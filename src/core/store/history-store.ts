@@ -59,7 +59,7 @@ export interface ScanRecord {
 
 /** The short, stable id a finding is shown and acknowledged by. */
 export function findingId(checkId: string, key: string): string {
-  return createHash('sha256').update(`${checkId}\0${key}`).digest('hex').slice(0, 10);
+  return createHash('sha256').update(`${checkId}\0${key}`).digest('hex').slice(0, 12);
 }
 
 interface FindingRow {

@@ -34,7 +34,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE findings (
     check_id TEXT NOT NULL,
     key TEXT NOT NULL,
-    id TEXT NOT NULL UNIQUE,
+    id TEXT NOT NULL,
     title TEXT NOT NULL,
     reason TEXT NOT NULL,
     detail TEXT NOT NULL,
@@ -45,6 +45,8 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (check_id, key)
   );
   CREATE INDEX findings_open ON findings (resolved_at, check_id);
+  -- Short ids are for people; the primary key is the identity, so a (vanishingly rare) clash never blocks a scan.
+  CREATE INDEX findings_by_id ON findings (id);
 
   CREATE TABLE acknowledgements (
     check_id TEXT NOT NULL,
