@@ -140,6 +140,18 @@ describe('Agent on the stand-in osqueryd with a realistic laptop', () => {
     expect((await a).trigger).toBe('one');
   });
 
+  it('stops promptly even while a scan waits for a daemon that keeps failing', async () => {
+    const { agent } = makeAgent({ fault: 'crash-at-start' });
+    await agent.start().catch(() => undefined);
+    const waiting = agent.scanNow('stuck').catch((error: unknown) => error);
+    const started = Date.now();
+    await agent.stop();
+    agents.pop();
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(await waiting).toBeInstanceOf(Error);
+    await expect(agent.scanNow('after-stop')).rejects.toThrow('Porchlight is stopping');
+  });
+
   it('warns about corrupt settings, runs on defaults, and stops osqueryd on stop()', async () => {
     const { agent, events } = makeAgent({ settingsText: '{ nope' });
     const firstScan = nextEvent(agent, 'scan-finished');

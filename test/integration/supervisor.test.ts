@@ -161,6 +161,18 @@ describe('OsquerydSupervisor with the stand-in osqueryd', () => {
     expect(restarting.reason).toBe('osqueryd stopped answering health pings (2 in a row)');
   });
 
+  it('stop() during a restart backoff starts nothing afterwards', async () => {
+    const { supervisor, paths, states } = supervise();
+    await supervisor.start();
+    process.kill(supervisor.status().pid!, 'SIGKILL');
+    await untilState(supervisor, 'restarting');
+    await supervisor.stop();
+    await new Promise((resolve) => setTimeout(resolve, FAST_TIMINGS.backoffInitialMs * 4));
+    expect(supervisor.status().state).toBe('stopped');
+    expect(states.map((s) => s.state).slice(-2)).toEqual(['restarting', 'stopped']);
+    expect(existsSync(paths.pidfile)).toBe(false);
+  });
+
   it('stop() leaves no osqueryd process, pidfile or socket behind', async () => {
     const { supervisor, paths } = supervise();
     await supervisor.start();
