@@ -392,7 +392,7 @@ function decodeMessage(bytes: Buffer): DecodedMessage {
       throw error instanceof ThriftDecodeError ? error : new ThriftDecodeError(describe(error));
     }
   });
-  receive(Buffer.from(bytes));
+  receive(bytes);
   if (!decoded) throw new ThriftDecodeError('incomplete message');
   return decoded;
 }
