@@ -36,7 +36,7 @@ if (!reason) {
 }
 if (reason) {
   console.log(`porchlight: ${reason}, so Porchlight opens in your browser instead (porchlight serve).`);
-  run(process.execPath, [path.join(root, 'dist', 'src', 'cli', 'main.js'), 'serve', ...args]);
+  run(process.execPath, [path.join(root, 'dist', 'src', 'cli', 'main.js'), 'serve', '--open', ...args]);
 } else {
   run(electron, [root, ...args], { ...process.env, PORCHLIGHT_SQLITE_BINDING: binding });
 }

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { createAgentApi } from '../../api/agent-api.js';
 import { subscribeAgentEvents } from '../../api/agent-events.js';
@@ -13,17 +14,18 @@ import type { Command } from './command.js';
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the agent and open its window in a browser (http://127.0.0.1 only)',
-  help: `Usage: porchlight serve [--port N] [--demo]
+  help: `Usage: porchlight serve [--port N] [--demo] [--open]
 
 Runs the agent and serves Porchlight's window and API on 127.0.0.1, for machines without a tray.
 The printed URL carries a token that changes at every start; every request must present it.
 
   --port N   listen on this port (default: a free one)
   --demo     run on a stand-in osqueryd with a sample laptop, labelled as demo data
+  --open     also open the URL in the default browser
 
 ${COMMON_HELP}`,
   async run(args, io) {
-    const { values } = parseCommand(args, { port: { type: 'string' }, demo: { type: 'boolean' } }, false);
+    const { values } = parseCommand(args, { port: { type: 'string' }, demo: { type: 'boolean' }, open: { type: 'boolean' } }, false);
     const ctx = contextFrom(values, io);
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not "${values.port}"`);
@@ -47,6 +49,7 @@ ${COMMON_HELP}`,
     });
     const { url } = await bridge.start();
     io.out(`Porchlight${demo ? ' (demo data)' : ''} is at ${url}\nPress Ctrl-C to stop.\n`);
+    if (values.open) openInBrowser(url);
     return runInForeground(
       {
         // osqueryd trouble is shown in the window (with Retry), so serving goes on.
@@ -62,3 +65,10 @@ ${COMMON_HELP}`,
     );
   },
 };
+
+/** Best effort: the URL is printed either way, so a machine without a browser opener loses nothing. */
+function openInBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['explorer.exe', [url]] : ['xdg-open', [url]];
+  execFile(command, args as string[], () => undefined).on('error', () => undefined);
+}
