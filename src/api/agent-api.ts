@@ -2,9 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { Agent } from '../core/agent.js';
 import { browserExtensions, listeningPorts } from '../core/checks/inventory.js';
 import { osqueryTablesFor } from '../core/osquery/schema.js';
-import { overallState } from '../core/overall-state.js';
 import { ApiError } from './call-result.js';
-import { isOpenableLink, type ApiHandlers, type Status } from './contract.js';
+import { isOpenableLink, type ApiHandlers } from './contract.js';
 
 export interface LoginItem {
   isEnabled(): Promise<boolean>;
@@ -20,26 +19,13 @@ export interface AgentApiOptions {
 
 /** The contract's calls, answered by an Agent. Shared by the Electron and HTTP transports. */
 export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): ApiHandlers {
-  const status = (): Status => {
-    const current = agent.status();
-    const report = agent.lastReport();
-    return {
-      ...current,
-      overall: overallState({
-        osquery: current.osquery.state,
-        scanning: current.scanning,
-        statuses: report?.results.map((r) => r.status),
-      }),
-    };
-  };
-
   const requireRunning = () => {
     const state = agent.supervisor.status().state;
     if (state !== 'running') throw new ApiError('unavailable', `osquery is not running (${state}); this works once it runs again`);
   };
 
   return {
-    getStatus: async () => status(),
+    getStatus: async () => agent.status(),
     scanNow: () => agent.scanNow('manual'),
     getLastReport: async () => ({ report: agent.lastReport() ?? null }),
     listChecks: async () => {
@@ -135,7 +121,7 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
     },
     pauseChecks: async ({ minutes }) => {
       agent.pause(minutes);
-      return status();
+      return agent.status();
     },
   };
 }

@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { builtinChecks, loadUserChecks } from '../core/checks/loader.js';
+import { loadChecks } from '../core/checks/loader.js';
 import type { LoadedCheck } from '../core/checks/definition.js';
 import { openConfSettings } from '../core/settings/conf-settings.js';
 import type { SettingsStore } from '../core/settings/settings.js';
@@ -23,10 +22,10 @@ export function openLocalState(ctx: CommandContext): LocalState {
     store: opened.store,
     settings: settings.store,
     checks: () => {
-      const user = loadUserChecks(path.join(ctx.dataDir, 'checks'));
-      if (!warned) for (const error of user.errors) ctx.err(`warning: check file skipped: ${error.message}\n`);
+      const { checks, errors } = loadChecks(ctx.dataDir);
+      if (!warned) for (const error of errors) ctx.err(`warning: check file skipped: ${error.message}\n`);
       warned = true;
-      return [...builtinChecks(), ...user.checks];
+      return checks;
     },
     close: () => opened.store.close(),
   };

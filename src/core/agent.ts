@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { builtinChecks, loadUserChecks } from './checks/loader.js';
+import { loadChecks } from './checks/loader.js';
 import type { LoadedCheck, Platform } from './checks/definition.js';
 import { Scanner, withAcknowledgements, type ScanReport } from './checks/scanner.js';
 import { TypedEmitter } from './events.js';
@@ -7,6 +6,7 @@ import { resolveOsqueryd } from './osquery/binary.js';
 import { osquerydPaths } from './osquery/daemon-paths.js';
 import { AGENT_INSTANCE } from './osquery/osquery-session.js';
 import { osqueryPlatformOf } from './osquery/schema.js';
+import { overallState, type OverallState } from './overall-state.js';
 import { OsquerydSupervisor, type OsquerydStatus, type SupervisorTimings } from './osquery/supervisor.js';
 import { ScanSchedule } from './schedule/scan-schedule.js';
 import type { SettingsStore } from './settings/settings.js';
@@ -42,6 +42,8 @@ export interface AgentOptions {
 }
 
 export interface AgentStatus {
+  /** What the tray icon shows. */
+  overall: OverallState;
   osquery: OsquerydStatus;
   scanning: boolean;
   lastScanAt: number | null;
@@ -111,13 +113,13 @@ export class Agent extends TypedEmitter<AgentEvents> {
 
   /** Built-in checks plus the owner's from `<data dir>/checks/`; bad files become warnings. */
   checks(): LoadedCheck[] {
-    const user = loadUserChecks(path.join(this.dataDir, 'checks'));
-    for (const error of user.errors) {
+    const { checks, errors } = loadChecks(this.dataDir);
+    for (const error of errors) {
       if (this.checkFileWarnings.has(error.message)) continue;
       this.checkFileWarnings.add(error.message);
       this.warn(`Check file skipped: ${error.message}`);
     }
-    return [...builtinChecks(), ...user.checks];
+    return checks;
   }
 
   /** Starts osqueryd, scans once, then follows the schedule from settings. */
@@ -141,9 +143,12 @@ export class Agent extends TypedEmitter<AgentEvents> {
   }
 
   status(): AgentStatus {
+    const osquery = this.supervisor.status();
+    const scanning = this.currentScan !== undefined;
     return {
-      osquery: this.supervisor.status(),
-      scanning: this.currentScan !== undefined,
+      overall: overallState({ osquery: osquery.state, scanning, statuses: this.last?.results.map((r) => r.status) }),
+      osquery,
+      scanning,
       lastScanAt: this.last?.finishedAt ?? this.store.lastScan()?.finishedAt ?? null,
       nextScanAt: this.schedule.nextRun()?.getTime() ?? null,
       pausedUntil: this.pausedUntil(),

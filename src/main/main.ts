@@ -22,7 +22,6 @@ import { subscribeAgentEvents } from '../api/agent-events.js';
 import { EVENT_CHANNEL } from '../api/ipc-channels.js';
 import { Agent } from '../core/agent.js';
 import { demoSetup } from '../core/demo.js';
-import { overallState } from '../core/overall-state.js';
 import { projectRoot } from '../core/paths/project-assets.js';
 import { APP_ID } from './app-id.js';
 import { registerApiIpc, trustedPage } from './ipc.js';
@@ -109,7 +108,7 @@ function trayState(current: Agent): TrayState {
   const status = current.status();
   const report = current.lastReport();
   return {
-    overall: overallState({ osquery: status.osquery.state, scanning: status.scanning, statuses: report?.results.map((r) => r.status) }),
+    overall: status.overall,
     lastScanAt: status.lastScanAt,
     checks: report?.results,
     attention: (report?.results ?? []).flatMap((r) =>

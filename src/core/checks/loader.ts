@@ -94,6 +94,12 @@ export function loadUserChecks(dir: string, taken: ReadonlySet<string> = new Set
   return result;
 }
 
+/** Every check of a data dir: the built-ins, then the owner's from `<data dir>/checks/`. */
+export function loadChecks(dataDir: string): UserChecks {
+  const user = loadUserChecks(path.join(dataDir, 'checks'));
+  return { checks: [...builtinChecks(), ...user.checks], errors: user.errors };
+}
+
 const fleetPolicySchema = z.object({
   apiVersion: z.literal('v1'),
   kind: z.literal('policy'),

@@ -330,9 +330,12 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     });
     const exited = await Promise.race([this.childExited.then(() => true as const), graceOver]);
     clearTimeout(graceTimer);
-    // The group may hold more than the leader (osquery's worker); none of it may outlive the stop.
-    signalProcessTree(child.pid, 'SIGKILL');
-    if (!exited) await this.childExited;
+    // Past the grace period the whole group is killed; once the leader exits, its exit handler
+    // does the same for any worker left behind.
+    if (!exited) {
+      signalProcessTree(child.pid, 'SIGKILL');
+      await this.childExited;
+    }
   }
 
   /** Last resort when our own process exits: the daemon's group must not outlive us. */
