@@ -46,9 +46,12 @@ export function AppProvider({ api, children }: { api: PorchlightClient; children
 
   useEffect(() => {
     void refresh();
-    return api.onEvent((name) => {
-      if (name !== 'finding-new' && name !== 'finding-resolved') void refresh();
-    });
+    return api.onEvent(
+      (name) => {
+        if (name !== 'finding-new' && name !== 'finding-resolved') void refresh();
+      },
+      () => void refresh(),
+    );
   }, [api, refresh]);
 
   const scanNow = useCallback(async () => {

@@ -34,8 +34,9 @@ function httpTransport(): ApiTransport {
       }
       return (await response.json()) as CallResult;
     },
-    subscribe(listener) {
+    subscribe(listener, onConnected) {
       const source = new EventSource('api/events');
+      if (onConnected) source.addEventListener('open', onConnected);
       for (const name of EVENT_NAMES) {
         source.addEventListener(name, (event) => listener(name, JSON.parse((event as MessageEvent<string>).data)));
       }

@@ -64,6 +64,25 @@ describe('the Porchlight window in Chromium, against porchlight serve on the sta
     await page.locator('.finding strong').filter({ hasText: 'python3 listens on tcp port 8080 (all interfaces)' }).waitFor();
   });
 
+  it('shows the first scan even when it finishes before the live updates connect', async () => {
+    const serve = await startServe([], { STANDIN_FAULT: 'slow=150' });
+    running.push(serve);
+    const lastScanAt = async () => {
+      const answer = await fetch(`${serve.url}api/call/getStatus`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      return ((await answer.json()) as { result: { lastScanAt: string | null } }).result.lastScanAt;
+    };
+    const page = await browser.newPage();
+    pages.push(page);
+    page.setDefaultTimeout(10_000);
+    await page.route('**/api/events', async (route) => {
+      await expect.poll(lastScanAt, { timeout: 20_000, interval: 100 }).not.toBeNull();
+      await route.continue();
+    });
+    await page.goto(serve.url);
+    await page.getByText('The first scan is running…').waitFor();
+    await page.getByRole('list', { name: 'Checks' }).waitFor({ timeout: 25_000 });
+  });
+
   it('acknowledging a finding takes it out of the failing count, and un-acknowledging puts it back', async () => {
     const { page } = await open();
     await checkRow(page, 'Services open to the network').click();
