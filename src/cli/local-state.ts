@@ -3,7 +3,7 @@ import type { LoadedCheck } from '../core/checks/definition.js';
 import { openConfSettings } from '../core/settings/conf-settings.js';
 import type { SettingsStore } from '../core/settings/settings.js';
 import { HistoryStore } from '../core/store/history-store.js';
-import type { CommandContext } from './options.js';
+import { UsageError, type CommandContext } from './options.js';
 
 export interface LocalState {
   store: HistoryStore;
@@ -31,8 +31,9 @@ export function openLocalState(ctx: CommandContext): LocalState {
   };
 }
 
+/** A date given to `option`; a usage error when it is not one. */
 export function parseDate(value: string, option: string): number {
   const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new Error(`${option} takes a date like 2026-12-31 or 2026-12-31T18:00, not "${value}"`);
+  if (Number.isNaN(time)) throw new UsageError(`${option} takes a date like 2026-12-31 or 2026-12-31T18:00, not "${value}"`);
   return time;
 }

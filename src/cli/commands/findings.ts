@@ -56,15 +56,8 @@ ${COMMON_HELP}`,
       true,
     );
     if (positionals.length !== 1) throw new UsageError('ack takes one FINDING id');
-    let until: number | null = null;
-    if (values.until !== undefined) {
-      try {
-        until = parseDate(values.until, '--until');
-      } catch (error) {
-        throw new UsageError((error as Error).message);
-      }
-      if (until <= Date.now()) throw new UsageError('--until must be in the future');
-    }
+    const until = values.until === undefined ? null : parseDate(values.until, '--until');
+    if (until !== null && until <= Date.now()) throw new UsageError('--until must be in the future');
     const state = openLocalState(contextFrom(values, io));
     try {
       const finding = state.store.findFinding(positionals[0]!);
@@ -96,12 +89,7 @@ One line per change of a check's result (unchanged scans extend the line).
 ${COMMON_HELP}`,
   async run(args, io) {
     const { values } = parseCommand(args, { check: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } }, false);
-    let since: number | undefined;
-    try {
-      since = values.since === undefined ? undefined : parseDate(values.since, '--since');
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const since = values.since === undefined ? undefined : parseDate(values.since, '--since');
     const state = openLocalState(contextFrom(values, io));
     try {
       const timeline = state.store.history({ checkId: values.check, since });
