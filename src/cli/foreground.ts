@@ -1,10 +1,10 @@
-import { OsquerydStartError } from '../core/osquery/supervisor.js';
+import { OsquerydStartError, type OsquerydStatus } from '../core/osquery/supervisor.js';
 
 export interface ForegroundTask {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Calls back when osqueryd has given up (crash loop); nothing in a CLI process can retry it. */
-  onGiveUp(callback: (reason: string) => void): void;
+  /** osqueryd's state: `failed` (a crash loop) ends the task, as nothing in a CLI process can retry it. */
+  onOsqueryState?(listener: (status: OsquerydStatus) => void): void;
 }
 
 /**
@@ -25,9 +25,11 @@ export function runInForeground(task: ForegroundTask, err: (text: string) => voi
     const onSignal = () => finish(0);
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    task.onGiveUp((reason) => finish(2, `osqueryd failed: ${reason}`));
+    task.onOsqueryState?.((status) => {
+      if (status.state === 'failed') finish(2, `osqueryd failed: ${status.reason ?? 'unknown reason'}`);
+    });
     task.start().catch((error: unknown) => {
-      // A crash loop is reported through onGiveUp; anything else (another agent, a bad schedule) here.
+      // A crash loop is reported as the `failed` state; anything else (another agent, a bad schedule) here.
       if (!(error instanceof OsquerydStartError)) finish(2, error instanceof Error ? error.message : String(error));
     });
   });

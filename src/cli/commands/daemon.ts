@@ -46,10 +46,7 @@ ${COMMON_HELP}`,
       {
         start: () => agent.start(),
         stop: () => agent.stop(),
-        onGiveUp: (callback) =>
-          agent.on('osquery-state', (status) => {
-            if (status.state === 'failed') callback(status.reason ?? 'unknown reason');
-          }),
+        onOsqueryState: (listener) => agent.on('osquery-state', listener),
       },
       io.err,
       'porchlight daemon',

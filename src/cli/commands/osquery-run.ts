@@ -31,10 +31,7 @@ ${COMMON_HELP}`,
       {
         start: () => supervisor.start(),
         stop: () => supervisor.stop(),
-        onGiveUp: (callback) =>
-          supervisor.on('state', (status) => {
-            if (status.state === 'failed') callback(status.reason ?? 'unknown reason');
-          }),
+        onOsqueryState: (listener) => supervisor.on('state', listener),
       },
       io.err,
       'porchlight osquery run',

@@ -52,13 +52,12 @@ ${COMMON_HELP}`,
     if (values.open) openInBrowser(url);
     return runInForeground(
       {
-        // osqueryd trouble is shown in the window (with Retry), so serving goes on.
+        // osqueryd trouble is shown in the window (with Retry), so serving goes on: no onOsqueryState.
         start: () => agent.start().catch(() => undefined),
         stop: async () => {
           await bridge.stop();
           await agent.stop();
         },
-        onGiveUp: () => undefined,
       },
       io.err,
       'porchlight serve',
