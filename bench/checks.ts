@@ -7,10 +7,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Finding } from '../src/core/checks/classifiers.js';
 import { DATABASE_FILE, HistoryStore, type CheckResultRecord } from '../src/core/store/history-store.js';
-import { REPO_ROOT, STANDIN_OSQUERYD, standinEnv, tempDir } from '../test/helpers/standin.js';
+import { DEMO_LAPTOP, REPO_ROOT, STANDIN_OSQUERYD, standinEnv, tempDir } from '../test/helpers/standin.js';
 import { percentile, type BenchResult } from './report.js';
 
-const LAPTOP = path.join(REPO_ROOT, 'assets', 'demo', 'linux-laptop.json');
 const SCANS_PER_YEAR = 365 * 48;
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 
@@ -34,7 +33,7 @@ function inChild<T>(body: string, settings: object = {}): Promise<T> {
     execFile(
       process.execPath,
       ['--input-type=module', '-e', script],
-      { env: standinEnv({ STANDIN_FIXTURE: LAPTOP }) },
+      { env: standinEnv({ STANDIN_FIXTURE: DEMO_LAPTOP }) },
       (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as T)),
     );
   });

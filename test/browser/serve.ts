@@ -1,15 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium, type Browser } from 'playwright-core';
-import { CLI, REPO_ROOT, STANDIN_OSQUERYD, standinEnv, tempDir } from '../helpers/standin.js';
+import { CLI, copyDemoLaptop, REPO_ROOT, STANDIN_OSQUERYD, standinEnv, tempDir, type Laptop } from '../helpers/standin.js';
 
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-results');
-
-export interface Laptop {
-  tables: Record<string, Record<string, unknown>[]>;
-}
 
 export interface RunningServe {
   url: string;
@@ -22,8 +18,7 @@ export interface RunningServe {
 /** `porchlight serve` as a real process on the stand-in osqueryd with a copy of the demo laptop. */
 export async function startServe(args: string[] = [], env: Record<string, string> = {}): Promise<RunningServe> {
   const dir = tempDir('porchlight-browser-');
-  const fixture = path.join(dir, 'laptop.json');
-  copyFileSync(path.join(REPO_ROOT, 'assets', 'demo', 'linux-laptop.json'), fixture);
+  const { fixture, edit } = copyDemoLaptop(dir);
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', ...args], {
     env: standinEnv({ STANDIN_FIXTURE: fixture, PORCHLIGHT_OSQUERYD: STANDIN_OSQUERYD, PORCHLIGHT_HOME: path.join(dir, 'data'), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,11 +40,7 @@ export async function startServe(args: string[] = [], env: Record<string, string
     url,
     origin: parsed.origin,
     token: parsed.pathname.split('/')[2]!,
-    editFixture(change) {
-      const laptop = JSON.parse(readFileSync(fixture, 'utf8')) as Laptop;
-      change(laptop);
-      writeFileSync(fixture, JSON.stringify(laptop));
-    },
+    editFixture: edit,
     async stop() {
       child.kill('SIGTERM');
       await exited;

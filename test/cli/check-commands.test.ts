@@ -1,39 +1,18 @@
-import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, REPO_ROOT, removeTempDirs, STANDIN_OSQUERYD, standinEnv, tempDir } from '../helpers/standin.js';
+import { CLI, copyDemoLaptop, removeTempDirs, runCli, STANDIN_OSQUERYD, standinEnv, tempDir } from '../helpers/standin.js';
 
 afterEach(removeTempDirs);
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-interface Laptop {
-  tables: Record<string, Record<string, unknown>[]>;
-}
-
 function laptop() {
   const dir = tempDir();
-  const fixture = path.join(dir, 'laptop.json');
-  copyFileSync(path.join(REPO_ROOT, 'assets', 'demo', 'linux-laptop.json'), fixture);
+  const { fixture, edit } = copyDemoLaptop(dir);
   const dataDir = path.join(dir, 'data');
   const env = { STANDIN_FIXTURE: fixture, PORCHLIGHT_OSQUERYD: STANDIN_OSQUERYD, PORCHLIGHT_HOME: dataDir };
-  const porchlight = (args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> =>
-    new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { env: standinEnv({ ...env, ...extraEnv }) }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      });
-    });
-  const edit = (change: (laptop: Laptop) => void) => {
-    const data = JSON.parse(readFileSync(fixture, 'utf8')) as Laptop;
-    change(data);
-    writeFileSync(fixture, JSON.stringify(data));
-  };
+  const porchlight = (args: string[], extraEnv: Record<string, string> = {}) => runCli(args, { ...env, ...extraEnv });
   return { porchlight, edit, dataDir, dir, env };
 }
 

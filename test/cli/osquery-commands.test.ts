@@ -1,25 +1,13 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/core/osquery/process-control.js';
-import { CLI, removeTempDirs, STANDIN_OSQUERYD, standinEnv, tempDir, writeFixture } from '../helpers/standin.js';
+import { CLI, removeTempDirs, runCli, STANDIN_OSQUERYD, standinEnv, tempDir, writeFixture } from '../helpers/standin.js';
 
 afterEach(removeTempDirs);
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function porchlight(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: standinEnv(env) }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const porchlight = runCli;
 
 function laptop(): { dataDir: string; env: Record<string, string> } {
   const dir = tempDir();

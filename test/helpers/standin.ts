@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,8 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 /** The built stand-in osqueryd (vitest's global setup builds it). */
 export const STANDIN_OSQUERYD = path.join(REPO_ROOT, 'dist', 'test', 'standin', 'osqueryd.js');
 export const CLI = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+/** The realistic laptop scenario that the demo, the tests and the benchmarks run on. */
+export const DEMO_LAPTOP = path.join(REPO_ROOT, 'assets', 'demo', 'linux-laptop.json');
 
 /** Timings that keep supervision tests fast; the logic is the same as the defaults'. */
 export const FAST_TIMINGS = {
@@ -39,11 +41,45 @@ export function writeFixture(file: string, fixture: Fixture): void {
   writeFileSync(file, JSON.stringify(fixture));
 }
 
+/** This process's environment without the stand-in's own variables, plus `extra`. */
 export function standinEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env, ...extra };
+  const env = { ...process.env };
   delete env.STANDIN_FAULT;
   delete env.STANDIN_FIXTURE;
   return { ...env, ...extra };
+}
+
+export interface Laptop {
+  tables: Record<string, Record<string, unknown>[]>;
+}
+
+/** A copy of the demo laptop in `dir`; `edit` changes it, and the stand-in's next query sees that. */
+export function copyDemoLaptop(dir: string): { fixture: string; edit(change: (laptop: Laptop) => void): void } {
+  const fixture = path.join(dir, 'laptop.json');
+  copyFileSync(DEMO_LAPTOP, fixture);
+  return {
+    fixture,
+    edit(change) {
+      const laptop = JSON.parse(readFileSync(fixture, 'utf8')) as Laptop;
+      change(laptop);
+      writeFileSync(fixture, JSON.stringify(laptop));
+    },
+  };
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `porchlight` CLI to its end. */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: standinEnv(env) }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
 }
 
 export interface RunningStandin {

@@ -1,10 +1,10 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent, type AgentEvents } from '../../src/core/agent.js';
 import { processAlive } from '../../src/core/osquery/process-control.js';
 import { openConfSettings } from '../../src/core/settings/conf-settings.js';
-import { FAST_TIMINGS, REPO_ROOT, removeTempDirs, STANDIN_OSQUERYD, standinEnv, tempDir } from '../helpers/standin.js';
+import { copyDemoLaptop, FAST_TIMINGS, removeTempDirs, STANDIN_OSQUERYD, standinEnv, tempDir } from '../helpers/standin.js';
 
 const agents: Agent[] = [];
 afterEach(async () => {
@@ -12,17 +12,10 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-const LAPTOP = path.join(REPO_ROOT, 'assets', 'demo', 'linux-laptop.json');
-
-interface Laptop {
-  tables: Record<string, Record<string, unknown>[]>;
-}
-
 function makeAgent(options: { settingsText?: string; fault?: string } = {}) {
   const dir = tempDir();
   const dataDir = path.join(dir, 'data');
-  const fixture = path.join(dir, 'laptop.json');
-  copyFileSync(LAPTOP, fixture);
+  const { fixture, edit: editFixture } = copyDemoLaptop(dir);
   if (options.settingsText !== undefined) {
     openConfSettings(dataDir);
     writeFileSync(path.join(dataDir, 'config.json'), options.settingsText);
@@ -42,11 +35,6 @@ function makeAgent(options: { settingsText?: string; fault?: string } = {}) {
   for (const name of ['osquery-state', 'scan-started', 'scan-finished', 'scan-failed', 'finding-new', 'finding-resolved', 'warning'] as const) {
     agent.on(name, (payload) => events.push({ name, payload }));
   }
-  const editFixture = (change: (laptop: Laptop) => void) => {
-    const laptop = JSON.parse(readFileSync(fixture, 'utf8')) as Laptop;
-    change(laptop);
-    writeFileSync(fixture, JSON.stringify(laptop));
-  };
   return { agent, events, editFixture, dataDir };
 }
 

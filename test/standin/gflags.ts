@@ -1,31 +1,23 @@
 import { readFileSync } from 'node:fs';
 
+const BOOLEAN_FLAGS = new Set(['disable_events', 'force', 'disable_watchdog', 'verbose', 'disable_extensions', 'logger_stderr', 'version', 'help']);
 /** Flags osqueryd accepts from the stand-in's callers; anything else is refused like osqueryd does. */
 const KNOWN_FLAGS = new Set([
+  ...BOOLEAN_FLAGS,
   'extensions_socket',
   'pidfile',
   'database_path',
   'logger_path',
   'config_path',
   'flagfile',
-  'disable_events',
-  'force',
   'host_identifier',
-  'disable_watchdog',
   'watchdog_level',
-  'verbose',
   'logger_plugin',
   'config_plugin',
-  'disable_extensions',
   'extensions_timeout',
   'extensions_interval',
-  'logger_stderr',
   'logger_min_stderr',
-  'version',
-  'help',
 ]);
-
-const BOOLEAN_FLAGS = new Set(['disable_events', 'force', 'disable_watchdog', 'verbose', 'disable_extensions', 'logger_stderr', 'version', 'help']);
 
 export class UnknownFlagError extends Error {}
 

@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive } from '../../src/core/osquery/process-control.js';
 import { OSQUERY_VERSION, osqueryPlatformOf, osqueryTablesFor, type OsqueryPlatform } from '../../src/core/osquery/schema.js';
 import { createExtensionManagerServer } from './extension-manager-server.js';
 import { parseFaults } from './faults.js';
@@ -22,15 +23,6 @@ function log(level: 'I' | 'W' | 'E', source: string, message: string): void {
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
   const stamp = `${pad(now.getMonth() + 1)}${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}.${pad(now.getMilliseconds() * 1000, 6)}`;
   process.stderr.write(`${level}${stamp} ${process.pid} ${source}] ${message}\n`);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function main(): void {

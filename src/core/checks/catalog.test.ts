@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeTempDirs, REPO_ROOT, tempDir, writeFixture } from '../../../test/helpers/standin.js';
+import { DEMO_LAPTOP, removeTempDirs, tempDir, writeFixture } from '../../../test/helpers/standin.js';
 import { StandinSqlEngine, StandinSqlError, type Fixture } from '../../../test/standin/sql-engine.js';
 import { OsqueryQueryError } from '../osquery/errors.js';
 import type { Platform } from './definition.js';
@@ -77,7 +77,7 @@ describe('every built-in query against the osquery 5.23.1 schema', () => {
   });
 });
 
-const laptop = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'assets', 'demo', 'linux-laptop.json'), 'utf8')) as {
+const laptop = (JSON.parse(readFileSync(DEMO_LAPTOP, 'utf8')) as {
   tables: Record<string, Record<string, string | number>[]>;
 }).tables;
 
