@@ -5,13 +5,15 @@
  */
 import { z } from 'zod';
 
+import { CHECK_STATUSES, severitySchema } from '../core/checks/definition.js';
+import { platformSchema } from '../core/platform.js';
 import type { EVENT_NAMES } from './call-result.js';
 
 export { ApiError, type ApiErrorCode, type CallResult } from './call-result.js';
 
 const timestamp = z.number().int().nonnegative();
-const platform = z.enum(['darwin', 'linux', 'windows']);
-const checkStatus = z.enum(['pass', 'fail', 'unknown', 'not_applicable', 'error']);
+const platform = platformSchema;
+const checkStatus = z.enum(CHECK_STATUSES);
 
 export const osqueryStatusSchema = z.object({
   state: z.enum(['stopped', 'starting', 'running', 'restarting', 'failed']),
@@ -45,7 +47,7 @@ export const checkResultSchema = z.object({
   checkId: z.string(),
   title: z.string(),
   category: z.string(),
-  severity: z.enum(['low', 'medium', 'high', 'critical']),
+  severity: severitySchema,
   status: checkStatus,
   summary: z.string(),
   reason: z.string(),
@@ -94,7 +96,7 @@ export const checkDetailSchema = z.object({
     title: z.string(),
     description: z.string(),
     category: z.string(),
-    severity: z.enum(['low', 'medium', 'high', 'critical']),
+    severity: severitySchema,
     requires: z.array(z.string()),
     appliesHere: z.boolean(),
     source: z.enum(['builtin', 'user']),

@@ -1,5 +1,6 @@
 import { loadChecks } from './checks/loader.js';
-import type { LoadedCheck, Platform } from './checks/definition.js';
+import type { LoadedCheck } from './checks/definition.js';
+import type { Platform } from './platform.js';
 import { Scanner, withAcknowledgements, type ScanReport } from './checks/scanner.js';
 import { TypedEmitter } from './events.js';
 import { resolveOsqueryd } from './osquery/binary.js';

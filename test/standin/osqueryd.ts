@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { processAlive } from '../../src/core/osquery/process-control.js';
-import { OSQUERY_VERSION, osqueryPlatformOf, osqueryTablesFor, type OsqueryPlatform } from '../../src/core/osquery/schema.js';
+import { OSQUERY_VERSION, osqueryPlatformOf, osqueryTablesFor } from '../../src/core/osquery/schema.js';
+import type { Platform } from '../../src/core/platform.js';
 import { createExtensionManagerServer } from './extension-manager-server.js';
 import { parseFaults } from './faults.js';
 import { flagIsTrue, parseGflags, UnknownFlagError } from './gflags.js';
@@ -45,7 +46,7 @@ function main(): void {
     process.exit(78);
   }
 
-  const platform = (process.env.STANDIN_PLATFORM ?? osqueryPlatformOf(process.platform) ?? 'linux') as OsqueryPlatform;
+  const platform = (process.env.STANDIN_PLATFORM ?? osqueryPlatformOf(process.platform) ?? 'linux') as Platform;
   const pidfile = flags.get('pidfile');
   if (pidfile && existsSync(pidfile)) {
     const other = Number(readFileSync(pidfile, 'utf8').trim());
@@ -116,7 +117,7 @@ function socketProblem(socketPath: string): string | undefined {
   return undefined;
 }
 
-function builtinTables(platform: OsqueryPlatform, flags: Map<string, string>, socketPath: string) {
+function builtinTables(platform: Platform, flags: Map<string, string>, socketPath: string) {
   return {
     osquery_info: [
       {

@@ -4,9 +4,9 @@ import {
   OSQUERY_VERSION,
   osqueryTablesFor,
   type OsqueryColumnSchema,
-  type OsqueryPlatform,
   type OsqueryTableSchema,
 } from '../../src/core/osquery/schema.js';
+import type { Platform } from '../../src/core/platform.js';
 
 export type FixtureValue = string | number | boolean | null;
 /** A scenario: rows per osquery table. Tables it does not name stay empty. */
@@ -36,7 +36,7 @@ export class StandinSqlEngine {
   private fixtureStamp = '';
 
   constructor(
-    private readonly platform: OsqueryPlatform,
+    private readonly platform: Platform,
     private readonly fixturePath: string | undefined,
     private readonly builtins: Record<string, Record<string, FixtureValue>[]>,
   ) {

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_LAPTOP, removeTempDirs, tempDir, writeFixture } from '../../../test/helpers/standin.js';
 import { StandinSqlEngine, StandinSqlError, type Fixture } from '../../../test/standin/sql-engine.js';
 import { OsqueryQueryError } from '../osquery/errors.js';
-import type { Platform } from './definition.js';
+import type { Platform } from '../platform.js';
 import { builtinChecks } from './loader.js';
 import { runCheck, type QueryRunner, type RawOutcome } from './runner.js';
 

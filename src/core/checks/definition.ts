@@ -1,11 +1,9 @@
 import { z } from 'zod';
-
-export const PLATFORMS = ['darwin', 'linux', 'windows'] as const;
-export const platformSchema = z.enum(PLATFORMS);
-export type Platform = z.infer<typeof platformSchema>;
+import { platformSchema } from '../platform.js';
 
 export const CHECK_STATUSES = ['pass', 'fail', 'unknown', 'not_applicable', 'error'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
+export const severitySchema = z.enum(['low', 'medium', 'high', 'critical']);
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -51,7 +49,7 @@ export const checkDefinitionSchema = z.strictObject({
   title: nonEmpty,
   description: z.string().default(''),
   category: z.enum(['encryption', 'browser', 'network', 'system', 'accounts', 'updates', 'ssh', 'custom']).default('custom'),
-  severity: z.enum(['low', 'medium', 'high', 'critical']).default('medium'),
+  severity: severitySchema.default('medium'),
   queries: z
     .partialRecord(platformSchema, platformQuerySchema)
     .refine((queries) => Object.keys(queries).length > 0, 'needs SQL for at least one platform'),

@@ -1,6 +1,7 @@
 import { ALL_LISTENERS } from './catalog.js';
 import { describeExtension, describeListener, type BrowserExtension, type ListenerAllowRule, type ListeningPort } from './classifiers.js';
-import type { LoadedCheck, Platform } from './definition.js';
+import type { Platform } from '../platform.js';
+import type { LoadedCheck } from './definition.js';
 import type { QueryRunner } from './runner.js';
 
 /** Every listening socket, loopback included, marked exposed and allowlisted the way the check judges them. */

@@ -3,14 +3,8 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { BUILTIN_CHECKS } from './catalog.js';
-import {
-  checkDefinitionSchema,
-  describeIssues,
-  PLATFORMS,
-  type CheckDefinition,
-  type LoadedCheck,
-  type Platform,
-} from './definition.js';
+import { platformSchema, type Platform } from '../platform.js';
+import { checkDefinitionSchema, describeIssues, type CheckDefinition, type LoadedCheck } from './definition.js';
 
 /** A check file that cannot be used; the message names the file, the document and the field. */
 export class CheckFileError extends Error {
@@ -151,9 +145,9 @@ export function parseFleetPolicies(file: string, text: string): FleetImport {
       .split(',')
       .map((p) => p.trim().toLowerCase())
       .filter(Boolean);
-    const unknown = named.filter((p) => !(PLATFORMS as readonly string[]).includes(p) && p !== 'chrome');
+    const unknown = named.filter((p) => !(platformSchema.options as readonly string[]).includes(p) && p !== 'chrome');
     if (unknown.length) throw new CheckFileError(file, index + 1, `spec.platform: unknown platform "${unknown.join(', ')}"`);
-    const platforms = (named.length ? named.filter((p) => p !== 'chrome') : [...PLATFORMS]) as Platform[];
+    const platforms = (named.length ? named.filter((p) => p !== 'chrome') : [...platformSchema.options]) as Platform[];
     if (platforms.length === 0) {
       result.skipped++;
       return;

@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { OsqueryConnectionError, OsqueryError } from '../osquery/errors.js';
 import type { OsqueryRow } from '../osquery/extension-socket-client.js';
 import { CLASSIFIER_IMPLEMENTATIONS, type ClassifierContext, type Finding } from './classifiers.js';
-import type { CheckDefinition, Platform } from './definition.js';
+import type { Platform } from '../platform.js';
+import type { CheckDefinition } from './definition.js';
 
 /** What running one check's SQL said, before acknowledgements and baselines are applied. */
 export type RawOutcome =

@@ -3,7 +3,8 @@ import type { Settings } from '../settings/settings.js';
 import type { FindingChanges, HistoryStore } from '../store/history-store.js';
 import { findingId } from '../store/history-store.js';
 import type { Finding } from './classifiers.js';
-import type { CheckDefinition, CheckStatus, LoadedCheck, Platform } from './definition.js';
+import type { Platform } from '../platform.js';
+import type { CheckDefinition, CheckStatus, LoadedCheck } from './definition.js';
 import { runCheck, type QueryRunner, type RawOutcome } from './runner.js';
 
 export interface ResultFinding extends Finding {

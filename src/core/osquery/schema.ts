@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { assetPath } from '../paths/project-assets.js';
+import { platformSchema, type Platform } from '../platform.js';
 
 export const OSQUERY_VERSION = '5.23.1';
 
-const platformSchema = z.enum(['darwin', 'linux', 'windows']);
-export type OsqueryPlatform = z.infer<typeof platformSchema>;
 
 const columnSchema = z.object({
   name: z.string(),
@@ -39,12 +38,12 @@ export function osqueryTables(): OsqueryTableSchema[] {
   return cached;
 }
 
-export function osqueryTablesFor(platform: OsqueryPlatform): OsqueryTableSchema[] {
+export function osqueryTablesFor(platform: Platform): OsqueryTableSchema[] {
   return osqueryTables().filter((table) => table.platforms.includes(platform));
 }
 
 /** osquery's platform name for a Node platform, or undefined where osquery does not run. */
-export function osqueryPlatformOf(nodePlatform: NodeJS.Platform): OsqueryPlatform | undefined {
+export function osqueryPlatformOf(nodePlatform: NodeJS.Platform): Platform | undefined {
   switch (nodePlatform) {
     case 'darwin':
       return 'darwin';
