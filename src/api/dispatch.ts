@@ -1,3 +1,4 @@
+import { describeIssues } from '../core/describe-issues.js';
 import { OsqueryError, OsqueryQueryError } from '../core/osquery/errors.js';
 import { InvalidSettingsError } from '../core/settings/settings.js';
 import { API, type ApiHandlers, type ApiMethod } from './contract.js';
@@ -18,7 +19,7 @@ export async function dispatch(handlers: ApiHandlers, method: unknown, payload: 
   const spec = API[method];
   const request = spec.request.safeParse(payload ?? {});
   if (!request.success) {
-    const message = request.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+    const message = describeIssues(request.error, 'request');
     return { ok: false, error: { code: 'invalid-request', message: `${method}: ${message}` } };
   }
   try {

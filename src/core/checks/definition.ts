@@ -74,10 +74,3 @@ export interface CheckSource {
 }
 
 export type LoadedCheck = CheckDefinition & { source: CheckSource };
-
-/** "queries.linux.sql: must not be empty" — the path of the field, then zod's message. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(document)'}: ${issue.message}`)
-    .join('; ');
-}

@@ -4,7 +4,8 @@ import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { BUILTIN_CHECKS } from './catalog.js';
 import { platformSchema, type Platform } from '../platform.js';
-import { checkDefinitionSchema, describeIssues, type CheckDefinition, type LoadedCheck } from './definition.js';
+import { describeIssues } from '../describe-issues.js';
+import { checkDefinitionSchema, type CheckDefinition, type LoadedCheck } from './definition.js';
 
 /** A check file that cannot be used; the message names the file, the document and the field. */
 export class CheckFileError extends Error {

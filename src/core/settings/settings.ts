@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { describeIssues } from '../describe-issues.js';
+import { corruptAsidePath } from '../paths/corrupt-aside.js';
 import { cronProblem } from '../schedule/scan-schedule.js';
 
 export const SETTINGS_FILE = 'config.json';
@@ -66,11 +68,11 @@ export function readSettingsFile(dataDir: string, now: () => number = Date.now):
   try {
     const parsed = settingsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (parsed.success) return { settings: parsed.data };
-    problem = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ');
+    problem = describeIssues(parsed.error, '(file)');
   } catch (error) {
     problem = `not valid JSON (${(error as Error).message})`;
   }
-  const aside = `${file}.corrupt-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`;
+  const aside = corruptAsidePath(file, now());
   renameSync(file, aside);
   return {
     settings: DEFAULT_SETTINGS,
@@ -97,7 +99,7 @@ export class SettingsStore {
   update(patch: SettingsPatch): Settings {
     const parsed = settingsSchema.safeParse({ ...this.current, ...patch });
     if (!parsed.success) {
-      throw new InvalidSettingsError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      throw new InvalidSettingsError(describeIssues(parsed.error, ''));
     }
     this.backend.write(parsed.data);
     this.current = parsed.data;

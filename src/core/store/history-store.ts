@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Finding } from '../checks/classifiers.js';
 import type { CheckStatus } from '../checks/definition.js';
+import { corruptAsidePath } from '../paths/corrupt-aside.js';
 import { migrate } from './migrations.js';
 
 export const DATABASE_FILE = 'porchlight.db';
@@ -123,7 +124,7 @@ export class HistoryStore {
       return { store: new HistoryStore(open()) };
     } catch (error) {
       if (!isCorruption(error)) throw error;
-      const aside = `${file}.corrupt-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`;
+      const aside = corruptAsidePath(file, now());
       for (const suffix of ['', '-wal', '-shm']) {
         if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
       }
