@@ -30,18 +30,17 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
     getLastReport: async () => ({ report: agent.lastReport() ?? null }),
     listChecks: async () => {
       const disabled = new Set(agent.settings.get().disabledChecks);
-      const platform = agent.status().platform;
       return agent.checks().map((check) => ({
         id: check.id,
         title: check.title,
         enabled: !disabled.has(check.id),
-        appliesHere: platform in check.queries,
+        appliesHere: agent.platform in check.queries,
       }));
     },
     getCheck: async ({ id }) => {
       const check = agent.checks().find((c) => c.id === id);
       if (!check) throw new ApiError('not-found', `no check ${id}`);
-      const platform = agent.status().platform;
+      const { platform } = agent;
       return {
         check: {
           id: check.id,
@@ -81,7 +80,7 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
       return { columns, rows, durationMs };
     },
     listTables: async () =>
-      osqueryTablesFor(agent.status().platform).map((table) => ({
+      osqueryTablesFor(agent.platform).map((table) => ({
         name: table.name,
         description: table.description,
         columns: table.columns.map((c) => ({ name: c.name, type: c.type, description: c.description })),
@@ -93,7 +92,7 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
     listExtensions: async () => {
       requireRunning();
       const check = agent.checks().find((c) => c.id === 'browser-extensions');
-      return check ? browserExtensions(agent.supervisor.client, check, agent.status().platform) : [];
+      return check ? browserExtensions(agent.supervisor.client, check, agent.platform) : [];
     },
     getSettings: async () => agent.settings.get(),
     updateSettings: async ({ patch }) => {

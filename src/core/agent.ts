@@ -69,7 +69,8 @@ export class Agent extends TypedEmitter<AgentEvents> {
   readonly store: HistoryStore;
   readonly supervisor: OsquerydSupervisor;
   readonly settings: SettingsStore;
-  private readonly platform: Platform;
+  /** The platform whose checks and osquery schema apply. */
+  readonly platform: Platform;
   private readonly scanner: Scanner;
   private readonly schedule: ScanSchedule;
   private readonly pendingWarnings: string[] = [];
