@@ -76,7 +76,7 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
       const started = performance.now();
       const rows = await agent.supervisor.client.query(sql);
       const durationMs = performance.now() - started;
-      const columns = rows[0] ? Object.keys(rows[0]) : (await agent.supervisor.client.columns(sql)).map((c) => c.name);
+      const columns = await agent.supervisor.client.resultColumns(sql, rows);
       return { columns, rows, durationMs };
     },
     listTables: async () =>

@@ -36,7 +36,7 @@ ${COMMON_HELP}`,
         io.out(JSON.stringify(rows, null, 2) + '\n');
         return 0;
       }
-      const columns = rows[0] ? Object.keys(rows[0]) : (await session.client.columns(sql)).map((c) => c.name);
+      const columns = await session.client.resultColumns(sql, rows);
       io.out(values.csv ? formatCsv(columns, rows) : formatTable(columns, rows));
       return 0;
     } catch (error) {

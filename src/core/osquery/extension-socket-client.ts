@@ -89,6 +89,11 @@ export class ExtensionSocketClient {
     return response.response.flatMap((row) => Object.entries(row).map(([name, type]) => ({ name, type })));
   }
 
+  /** The column names of `rows`, the result of `sql`: from its first row, or from osquery when it has none. */
+  async resultColumns(sql: string, rows: OsqueryRow[]): Promise<string[]> {
+    return rows[0] ? Object.keys(rows[0]) : (await this.columns(sql)).map((column) => column.name);
+  }
+
   async options(timeoutMs?: number): Promise<Record<string, InternalOptionInfo>> {
     const body = await this.call('options', () => undefined, 'options', timeoutMs);
     const out: Record<string, InternalOptionInfo> = {};
