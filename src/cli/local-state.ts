@@ -17,15 +17,16 @@ export function openLocalState(ctx: CommandContext): LocalState {
   const settings = openConfSettings(ctx.dataDir);
   const opened = HistoryStore.open(ctx.dataDir);
   for (const warning of [settings.warning, opened.warning]) if (warning) ctx.err(`warning: ${warning}\n`);
-  let warned = false;
+  // A CLI command is short-lived: the check files are read once, when first needed.
+  let loaded: LoadedCheck[] | undefined;
   return {
     store: opened.store,
     settings: settings.store,
     checks: () => {
+      if (loaded) return loaded;
       const { checks, errors } = loadChecks(ctx.dataDir);
-      if (!warned) for (const error of errors) ctx.err(`warning: check file skipped: ${error.message}\n`);
-      warned = true;
-      return checks;
+      for (const error of errors) ctx.err(`warning: check file skipped: ${error.message}\n`);
+      return (loaded = checks);
     },
     close: () => opened.store.close(),
   };
