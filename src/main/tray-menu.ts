@@ -2,6 +2,9 @@
  * The tray menu as a pure function of state: plain objects that src/main hands to
  * Menu.buildFromTemplate, so every state is unit-tested without Electron.
  */
+import { OVERALL_STATE_TEXT } from '../api/overall-state-text.js';
+import type { CheckStatus } from '../core/checks/definition.js';
+import type { OsquerydState } from '../core/osquery/supervisor.js';
 import type { OverallState } from '../core/overall-state.js';
 
 export type TrayAction =
@@ -24,7 +27,7 @@ export interface MenuItemSpec {
 export interface TrayCheck {
   checkId: string;
   title: string;
-  status: 'pass' | 'fail' | 'unknown' | 'not_applicable' | 'error';
+  status: CheckStatus;
   summary: string;
 }
 
@@ -41,20 +44,12 @@ export interface TrayState {
   checks: TrayCheck[] | undefined;
   /** Counted, unacknowledged findings. */
   attention: TrayFinding[];
-  osquery: { state: 'stopped' | 'starting' | 'running' | 'restarting' | 'failed'; reason?: string };
+  osquery: { state: OsquerydState; reason?: string };
   scanning: boolean;
   pausedUntil: number | null;
   demo: boolean;
   now: number;
 }
-
-export const OVERALL_TEXT: Record<OverallState, string> = {
-  ok: 'All good',
-  failing: 'Needs attention',
-  unknown: 'Some checks cannot tell',
-  'osquery-down': 'osquery is not running',
-  scanning: 'Scanning…',
-};
 
 const STATUS_MARK: Record<TrayCheck['status'], string> = {
   pass: '✓',
@@ -84,7 +79,7 @@ function clock(time: number): string {
 export function trayMenu(state: TrayState): MenuItemSpec[] {
   const separator: MenuItemSpec = { type: 'separator' };
   const items: MenuItemSpec[] = [
-    { label: `Porchlight — ${OVERALL_TEXT[state.overall]}`, enabled: false },
+    { label: `Porchlight — ${OVERALL_STATE_TEXT[state.overall]}`, enabled: false },
     { label: state.lastScanAt ? `Last scan ${ago(state.lastScanAt, state.now)}` : 'Not scanned yet', enabled: false },
   ];
   if (state.demo) items.push({ label: 'Showing demo data', enabled: false });
@@ -131,5 +126,5 @@ export function trayMenu(state: TrayState): MenuItemSpec[] {
 
 /** The tooltip: the same one line as the menu's header. */
 export function trayTooltip(state: TrayState): string {
-  return `Porchlight — ${OVERALL_TEXT[state.overall]}${state.demo ? ' (demo data)' : ''}`;
+  return `Porchlight — ${OVERALL_STATE_TEXT[state.overall]}${state.demo ? ' (demo data)' : ''}`;
 }
