@@ -135,7 +135,11 @@ export class Agent extends TypedEmitter<AgentEvents> {
   /** Runs a scan now; while one runs, callers share it instead of starting another. */
   scanNow(trigger = 'manual'): Promise<ScanReport> {
     if (this.stopped) return Promise.reject(new Error('Porchlight is stopping; no more scans'));
-    this.currentScan ??= this.runScan(trigger);
+    if (!this.currentScan) {
+      this.currentScan = this.runScan(trigger);
+      // After the assignment, so that listeners reading status() see the scan running.
+      this.emit('scan-started', { trigger, at: Date.now() });
+    }
     return this.currentScan;
   }
 
@@ -209,10 +213,9 @@ export class Agent extends TypedEmitter<AgentEvents> {
   }
 
   private async runScan(trigger: string): Promise<ScanReport> {
-    this.emit('scan-started', { trigger, at: Date.now() });
     let report: ScanReport;
     try {
-      if (this.supervisor.status().state !== 'running') await this.supervisor.whenRunning();
+      await this.supervisor.whenRunning();
       report = await this.scanner.scan({ trigger });
     } catch (error) {
       this.currentScan = undefined;

@@ -51,8 +51,15 @@ describe('Agent on the stand-in osqueryd with a realistic laptop', () => {
   it('scans at start and reports the three core checks correctly', async () => {
     const { agent, events } = makeAgent();
     const firstScan = nextEvent(agent, 'scan-finished');
+    // The tray redraws from status() on scan-started, so by then the agent must say it is scanning.
+    let statusWhenStarted: ReturnType<Agent['status']> | undefined;
+    const offStarted = agent.on('scan-started', () => {
+      offStarted();
+      statusWhenStarted = agent.status();
+    });
     await agent.start();
     const report = await firstScan;
+    expect(statusWhenStarted).toMatchObject({ scanning: true, overall: 'scanning' });
     const status = Object.fromEntries(report.results.map((r) => [r.checkId, r.status]));
     expect(status).toMatchObject({
       'disk-encryption': 'pass',
