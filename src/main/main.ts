@@ -65,10 +65,12 @@ let tray: SystemTray | undefined;
 let window: BrowserWindow | undefined;
 let quitting = false;
 
-function showWindow(checkId?: string): void {
-  const route = checkId ? `/check/${encodeURIComponent(checkId)}` : '/';
+const checkRoute = (checkId: string | undefined) => (checkId ? `/check/${encodeURIComponent(checkId)}` : undefined);
+
+/** Shows the window, on `route` when given (an open window otherwise stays where it is). */
+function showWindow(route?: string): void {
   if (window && !window.isDestroyed()) {
-    if (checkId) window.webContents.executeJavaScript(`location.hash = ${JSON.stringify(`#${route}`)}`).catch(() => undefined);
+    if (route) window.webContents.executeJavaScript(`location.hash = ${JSON.stringify(`#${route}`)}`).catch(() => undefined);
     window.show();
     window.focus();
     return;
@@ -82,7 +84,7 @@ function showWindow(checkId?: string): void {
       preload,
       icon: path.join(assetsDir, 'tray', 'ok.png'),
     },
-    route,
+    route ?? '/',
   );
 }
 
@@ -129,7 +131,7 @@ function onTrayAction(action: TrayAction): void {
       void agent.scanNow('tray').catch(() => undefined);
       break;
     case 'open-window':
-      showWindow(action.checkId);
+      showWindow(checkRoute(action.checkId));
       break;
     case 'pause':
       agent.pause(action.minutes);
@@ -141,8 +143,7 @@ function onTrayAction(action: TrayAction): void {
       void agent.supervisor.retry().catch(() => undefined);
       break;
     case 'preferences':
-      showWindow();
-      window?.webContents.executeJavaScript("location.hash = '#/settings'").catch(() => undefined);
+      showWindow('/settings');
       break;
     case 'quit':
       app.quit();
@@ -177,8 +178,11 @@ async function start(): Promise<void> {
   registerApiIpc(ipcMain, createAgentApi(current, { openExternal: (url) => shell.openExternal(url), loginItem }), isTrusted);
   subscribeAgentEvents(current, (name, payload) => {
     if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, name, payload);
-    tray?.update(trayState(current));
   });
+  // Only the events that change what the tray shows; finding events arrive with scan-finished.
+  for (const name of ['osquery-state', 'scan-started', 'scan-finished', 'scan-failed', 'results-changed'] as const) {
+    current.on(name, () => tray?.update(trayState(current)));
+  }
 
   tray = new SystemTray(electronTray, (state) => trayIconPath(assetsDir, state, process.platform), onTrayAction, trayState(current));
   (globalThis as { porchlightTray?: () => TrayState }).porchlightTray = () => trayState(current);
@@ -188,7 +192,7 @@ async function start(): Promise<void> {
     if (!Notification.isSupported()) return;
     for (const pending of policy.decide(report, current.settings.get().notifications, new Date())) {
       const notification = new Notification({ title: pending.title, body: pending.body, silent: false });
-      notification.on('click', () => showWindow(pending.checkId));
+      notification.on('click', () => showWindow(checkRoute(pending.checkId)));
       notification.show();
     }
   });
