@@ -21,6 +21,7 @@ import { createAgentApi } from '../api/agent-api.js';
 import { subscribeAgentEvents } from '../api/agent-events.js';
 import { EVENT_CHANNEL } from '../api/ipc-channels.js';
 import { Agent } from '../core/agent.js';
+import { needsAttention } from '../core/checks/scanner.js';
 import { demoSetup } from '../core/demo.js';
 import { projectRoot } from '../core/paths/project-assets.js';
 import { APP_ID } from './app-id.js';
@@ -114,7 +115,7 @@ function trayState(current: Agent): TrayState {
     lastScanAt: status.lastScanAt,
     checks: report?.results,
     attention: (report?.results ?? []).flatMap((r) =>
-      r.findings.filter((f) => f.counted && !f.acknowledged).map((f) => ({ id: f.id, checkId: r.checkId, title: f.title })),
+      r.findings.filter(needsAttention).map((f) => ({ id: f.id, checkId: r.checkId, title: f.title })),
     ),
     osquery: status.osquery,
     scanning: status.scanning,

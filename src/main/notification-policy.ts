@@ -1,4 +1,4 @@
-import type { ScanReport } from '../core/checks/scanner.js';
+import { needsAttention, type ScanReport } from '../core/checks/scanner.js';
 import type { Settings } from '../core/settings/settings.js';
 
 export interface PendingNotification {
@@ -54,7 +54,7 @@ export class NotificationPolicy {
     }
     if (preferences.newFindings) {
       for (const finding of report.changes.new) {
-        if (!finding.counted || finding.acknowledged) continue;
+        if (!needsAttention(finding)) continue;
         candidates.push({
           key: `finding:${finding.id}`,
           title: NEW_FINDING_TITLES[finding.checkId] ?? 'New finding',

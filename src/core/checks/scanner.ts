@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Settings } from '../settings/settings.js';
 import type { FindingChanges, HistoryStore } from '../store/history-store.js';
-import { findingId } from '../store/history-store.js';
+import { acknowledgementKey, findingId } from '../store/history-store.js';
 import type { Finding } from './classifiers.js';
 import type { Platform } from '../platform.js';
 import type { CheckDefinition, CheckStatus, LoadedCheck } from './definition.js';
@@ -144,12 +144,8 @@ export class Scanner {
           : { ...base, status: 'fail', summary: evaluation?.failSummary ?? 'Failed', findings: [] };
       }
       case 'findings': {
-        const findings = this.applyBaseline(check, outcome.findings, at).map((finding) => ({
-          ...finding,
-          id: findingId(check.id, finding.key),
-          acknowledged: acknowledged.has(`${check.id}\0${finding.key}`),
-        }));
-        return { ...base, ...findingsVerdict(findings), findings };
+        const findings = this.applyBaseline(check, outcome.findings, at).map((finding) => ({ ...finding, id: findingId(check.id, finding.key) }));
+        return { ...base, ...judgeFindings(check.id, findings, acknowledged) };
       }
     }
   }
@@ -166,15 +162,25 @@ export class Scanner {
   }
 }
 
-/** A finding check's verdict: it fails while a counted, unacknowledged finding exists. */
-export function findingsVerdict(findings: ResultFinding[]): { status: 'pass' | 'fail'; summary: string } {
-  const open = findings.filter((f) => f.counted && !f.acknowledged).length;
+/** A finding that fails its check: counted (its kind is not disabled) and not acknowledged. */
+export function needsAttention(finding: ResultFinding): boolean {
+  return finding.counted && !finding.acknowledged;
+}
+
+/** Marks the acknowledged findings, and gives a finding check's verdict: it fails while one needs attention. */
+function judgeFindings(
+  checkId: string,
+  found: (Finding & { id: string })[],
+  acknowledged: Set<string>,
+): { status: 'pass' | 'fail'; summary: string; findings: ResultFinding[] } {
+  const findings = found.map((f) => ({ ...f, acknowledged: acknowledged.has(acknowledgementKey(checkId, f.key)) }));
+  const open = findings.filter(needsAttention).length;
   const quiet = findings.length - open;
   if (open > 0) {
     const extra = quiet ? ` (${quiet} more acknowledged or disabled)` : '';
-    return { status: 'fail', summary: `${open} ${open === 1 ? 'finding needs' : 'findings need'} attention${extra}` };
+    return { status: 'fail', summary: `${open} ${open === 1 ? 'finding needs' : 'findings need'} attention${extra}`, findings };
   }
-  return { status: 'pass', summary: quiet ? `Nothing new; ${quiet} acknowledged or disabled` : 'Nothing found' };
+  return { status: 'pass', summary: quiet ? `Nothing new; ${quiet} acknowledged or disabled` : 'Nothing found', findings };
 }
 
 /** The latest results again after acknowledgements changed, without asking osquery. */
@@ -184,8 +190,7 @@ export function withAcknowledgements(report: ScanReport, acknowledged: Set<strin
     results: report.results.map((result) => {
       if (result.status !== 'pass' && result.status !== 'fail') return result;
       if (result.findings.length === 0) return result;
-      const findings = result.findings.map((f) => ({ ...f, acknowledged: acknowledged.has(`${result.checkId}\0${f.key}`) }));
-      return { ...result, ...findingsVerdict(findings), findings };
+      return { ...result, ...judgeFindings(result.checkId, result.findings, acknowledged) };
     }),
   };
 }

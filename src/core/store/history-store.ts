@@ -58,9 +58,14 @@ export interface ScanRecord {
   error: string | null;
 }
 
+/** How `acknowledgedKeys` names a finding: its check and its key. */
+export function acknowledgementKey(checkId: string, key: string): string {
+  return `${checkId}\0${key}`;
+}
+
 /** The short, stable id a finding is shown and acknowledged by. */
 export function findingId(checkId: string, key: string): string {
-  return createHash('sha256').update(`${checkId}\0${key}`).digest('hex').slice(0, 12);
+  return createHash('sha256').update(acknowledgementKey(checkId, key)).digest('hex').slice(0, 12);
 }
 
 interface FindingRow {
@@ -265,12 +270,12 @@ export class HistoryStore {
     return rows.map(toFinding);
   }
 
-  /** Keys (`check\0key`) acknowledged at `now`. */
+  /** The findings acknowledged at `now`, by `acknowledgementKey`. */
   acknowledgedKeys(now: number): Set<string> {
     const rows = this.db
       .prepare('SELECT check_id, key FROM acknowledgements WHERE until IS NULL OR until > ?')
       .all(now) as { check_id: string; key: string }[];
-    return new Set(rows.map((row) => `${row.check_id}\0${row.key}`));
+    return new Set(rows.map((row) => acknowledgementKey(row.check_id, row.key)));
   }
 
   acknowledge(checkId: string, key: string, options: { until?: number | null; note?: string }, at: number): void {
