@@ -18,6 +18,7 @@ export function cronProblem(expression: string): string | undefined {
  */
 export class ScanSchedule {
   private task: ScheduledTask | undefined;
+  /** node-cron's noOverlap covers one task; this also covers a run still going when start() replaced it. */
   private running = false;
 
   constructor(private readonly run: () => Promise<unknown>) {}
