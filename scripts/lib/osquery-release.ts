@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { extract } from 'tar';
-import { builderOs, osquerydRelativePath } from '../../src/core/osquery/binary.js';
+import { osquerydRelativePath, vendorDir } from '../../src/core/osquery/binary.js';
 
 const run = promisify(execFile);
 
@@ -84,7 +84,7 @@ export async function fetchOsquery(options: FetchOptions): Promise<FetchResult> 
   const arch = options.arch ?? process.arch;
   const log = options.log ?? (() => undefined);
   const artifact = artifactFor(options.manifest, platform, arch);
-  const target = path.join(options.vendorRoot, `${builderOs(platform)}-${arch}`);
+  const target = vendorDir(options.vendorRoot, platform, arch);
   const binary = path.join(target, osquerydRelativePath(platform));
 
   if (!options.force && (await alreadyPresent(target, binary, artifact))) {

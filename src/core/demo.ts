@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from './paths/project-assets.js';
+import { assetPath, projectRoot } from './paths/project-assets.js';
 
 export interface DemoSetup {
   dataDir: string;
@@ -22,7 +22,7 @@ export function demoSetup(dataDir: string, env: NodeJS.ProcessEnv = process.env)
   const demoDir = path.join(dataDir, 'demo');
   mkdirSync(demoDir, { recursive: true, mode: 0o700 });
   const fixture = path.join(demoDir, 'laptop.json');
-  if (!existsSync(fixture)) copyFileSync(path.join(root, 'assets', 'demo', 'linux-laptop.json'), fixture);
+  if (!existsSync(fixture)) copyFileSync(assetPath('demo', 'linux-laptop.json'), fixture);
   return {
     dataDir: demoDir,
     osquerydPath,

@@ -50,8 +50,9 @@ export function osquerydRelativePath(platform: NodeJS.Platform): string {
   return 'osqueryd';
 }
 
-export function vendorDir(checkoutRoot: string, platform: NodeJS.Platform, arch: string): string {
-  return path.join(checkoutRoot, 'vendor', 'osquery', `${builderOs(platform)}-${arch}`);
+/** One platform's extracted release under `vendorRoot` (vendor/osquery in a checkout): `<os>-<arch>`, named as electron-builder names them. */
+export function vendorDir(vendorRoot: string, platform: NodeJS.Platform, arch: string): string {
+  return path.join(vendorRoot, `${builderOs(platform)}-${arch}`);
 }
 
 const SYSTEM_PATHS: Partial<Record<NodeJS.Platform, string[]>> = {
@@ -100,7 +101,7 @@ export function resolveOsqueryd(options: ResolveBinaryOptions = {}): ResolvedBin
     candidates.push(['bundled', path.join(options.resourcesPath, 'osquery', osquerydRelativePath(platform))]);
   }
   const root = options.checkoutRoot ?? projectRoot();
-  candidates.push(['vendor', path.join(vendorDir(root, platform, arch), osquerydRelativePath(platform))]);
+  candidates.push(['vendor', path.join(vendorDir(path.join(root, 'vendor', 'osquery'), platform, arch), osquerydRelativePath(platform))]);
   for (const system of SYSTEM_PATHS[platform] ?? []) candidates.push(['system', system]);
 
   for (const [source, candidate] of candidates) {
