@@ -232,14 +232,14 @@ export class ExtensionSocketClient {
       );
       return;
     }
+    if (message.header.type !== MessageType.REPLY && message.header.type !== MessageType.EXCEPTION) {
+      // dropConnection also fails the call in flight.
+      this.dropConnection(new OsqueryProtocolError(`osqueryd sent message type ${message.header.type}`));
+      return;
+    }
     this.pending = undefined;
     if (message.header.type === MessageType.EXCEPTION) {
       pending.reject(new OsqueryProtocolError(`osqueryd refused the call: ${readApplicationException(message.body)}`));
-      return;
-    }
-    if (message.header.type !== MessageType.REPLY) {
-      this.dropConnection(new OsqueryProtocolError(`osqueryd sent message type ${message.header.type}`));
-      pending.reject(new OsqueryProtocolError(`osqueryd sent message type ${message.header.type}`));
       return;
     }
     pending.resolve(message.body);
