@@ -83,8 +83,10 @@ interface FindingRow {
   acked: number | null;
 }
 
-const FINDING_COLUMNS = `f.check_id, f.key, f.id, f.title, f.reason, f.detail, f.counted, f.first_seen, f.last_seen,
-  f.resolved_at, a.until AS ack_until, (a.check_id IS NOT NULL AND (a.until IS NULL OR a.until > @now)) AS acked`;
+/** Findings with their acknowledgement as of `@now`. */
+const SELECT_FINDINGS = `SELECT f.check_id, f.key, f.id, f.title, f.reason, f.detail, f.counted, f.first_seen, f.last_seen,
+  f.resolved_at, a.until AS ack_until, (a.check_id IS NOT NULL AND (a.until IS NULL OR a.until > @now)) AS acked
+  FROM findings f LEFT JOIN acknowledgements a ON a.check_id = f.check_id AND a.key = f.key`;
 
 function toFinding(row: FindingRow): StoredFinding {
   return {
@@ -114,7 +116,16 @@ export interface OpenedStore {
  * the CLI may use the same file at once: writes are short IMMEDIATE transactions with a busy timeout.
  */
 export class HistoryStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(readonly db: Database.Database) {}
+
+  /** The statement for `text`, prepared once: every scan runs the same few statements many times. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  }
 
   /**
    * Opens (or creates) the database; a corrupt one is moved aside and replaced, with a warning.
@@ -145,14 +156,12 @@ export class HistoryStore {
   }
 
   beginScan(trigger: string, at: number): number {
-    const info = this.db
-      .prepare("INSERT INTO scans (started_at, trigger, status) VALUES (?, ?, 'running')")
-      .run(at, trigger);
+    const info = this.sql("INSERT INTO scans (started_at, trigger, status) VALUES (?, ?, 'running')").run(at, trigger);
     return Number(info.lastInsertRowid);
   }
 
   failScan(scanId: number, error: string, at: number): void {
-    this.db.prepare("UPDATE scans SET status = 'failed', error = ?, finished_at = ? WHERE id = ?").run(error, at, scanId);
+    this.sql("UPDATE scans SET status = 'failed', error = ?, finished_at = ? WHERE id = ?").run(error, at, scanId);
   }
 
   /**
@@ -167,7 +176,7 @@ export class HistoryStore {
         this.recordState(scanId, result, at);
         if (result.findings) this.recordFindings(result.checkId, result.findings, at, changes);
       }
-      this.db.prepare("UPDATE scans SET status = 'ok', finished_at = ? WHERE id = ?").run(at, scanId);
+      this.sql("UPDATE scans SET status = 'ok', finished_at = ? WHERE id = ?").run(at, scanId);
     });
     write.immediate();
     return changes;
@@ -175,11 +184,9 @@ export class HistoryStore {
 
   private recordState(scanId: number, result: CheckResultRecord, at: number): void {
     const findingCount = result.findings?.filter((f) => f.counted).length ?? 0;
-    const latest = this.db
-      .prepare(
-        'SELECT id, status, summary, reason, finding_count FROM check_states WHERE check_id = ? ORDER BY first_at DESC, id DESC LIMIT 1',
-      )
-      .get(result.checkId) as { id: number; status: string; summary: string; reason: string; finding_count: number } | undefined;
+    const latest = this.sql(
+      'SELECT id, status, summary, reason, finding_count FROM check_states WHERE check_id = ? ORDER BY first_at DESC, id DESC LIMIT 1',
+    ).get(result.checkId) as { id: number; status: string; summary: string; reason: string; finding_count: number } | undefined;
     if (
       latest &&
       latest.status === result.status &&
@@ -187,123 +194,111 @@ export class HistoryStore {
       latest.reason === result.reason &&
       latest.finding_count === findingCount
     ) {
-      this.db.prepare('UPDATE check_states SET last_at = ?, last_scan_id = ? WHERE id = ?').run(at, scanId, latest.id);
+      this.sql('UPDATE check_states SET last_at = ?, last_scan_id = ? WHERE id = ?').run(at, scanId, latest.id);
       return;
     }
-    this.db
-      .prepare(
-        `INSERT INTO check_states (check_id, status, summary, reason, finding_count, first_at, last_at, first_scan_id, last_scan_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(result.checkId, result.status, result.summary, result.reason, findingCount, at, at, scanId, scanId);
+    this.sql(
+      `INSERT INTO check_states (check_id, status, summary, reason, finding_count, first_at, last_at, first_scan_id, last_scan_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(result.checkId, result.status, result.summary, result.reason, findingCount, at, at, scanId, scanId);
   }
 
   private recordFindings(checkId: string, findings: Finding[], at: number, changes: FindingChanges): void {
     const open = new Set(
-      (this.db.prepare('SELECT key FROM findings WHERE check_id = ? AND resolved_at IS NULL').all(checkId) as { key: string }[]).map(
+      (this.sql('SELECT key FROM findings WHERE check_id = ? AND resolved_at IS NULL').all(checkId) as { key: string }[]).map(
         (row) => row.key,
       ),
     );
-    const upsert = this.db.prepare(
-      `INSERT INTO findings (check_id, key, id, title, reason, detail, counted, first_seen, last_seen, resolved_at)
-       VALUES (@checkId, @key, @id, @title, @reason, @detail, @counted, @at, @at, NULL)
-       ON CONFLICT (check_id, key) DO UPDATE SET
-         title = excluded.title, reason = excluded.reason, detail = excluded.detail, counted = excluded.counted,
-         last_seen = excluded.last_seen,
-         first_seen = CASE WHEN findings.resolved_at IS NULL THEN findings.first_seen ELSE excluded.first_seen END,
-         resolved_at = NULL`,
-    );
-    const current = new Set<string>();
-    for (const finding of findings) {
-      if (current.has(finding.key)) continue;
-      current.add(finding.key);
-      upsert.run({
-        checkId,
-        key: finding.key,
-        id: findingId(checkId, finding.key),
-        title: finding.title,
-        reason: finding.reason,
-        detail: JSON.stringify(finding.detail),
-        counted: finding.counted ? 1 : 0,
-        at,
-      });
-      if (!open.has(finding.key)) changes.new.push(this.finding(checkId, finding.key, at)!);
-    }
-    const resolve = this.db.prepare('UPDATE findings SET resolved_at = ? WHERE check_id = ? AND key = ?');
-    for (const key of open) {
-      if (current.has(key)) continue;
-      resolve.run(at, checkId, key);
-      changes.resolved.push(this.finding(checkId, key, at)!);
-    }
+    const upsert = this.sql(
+    `INSERT INTO findings (check_id, key, id, title, reason, detail, counted, first_seen, last_seen, resolved_at)
+     VALUES (@checkId, @key, @id, @title, @reason, @detail, @counted, @at, @at, NULL)
+     ON CONFLICT (check_id, key) DO UPDATE SET
+       title = excluded.title, reason = excluded.reason, detail = excluded.detail, counted = excluded.counted,
+       last_seen = excluded.last_seen,
+       first_seen = CASE WHEN findings.resolved_at IS NULL THEN findings.first_seen ELSE excluded.first_seen END,
+       resolved_at = NULL`,
+  );
+  const current = new Set<string>();
+  for (const finding of findings) {
+    if (current.has(finding.key)) continue;
+    current.add(finding.key);
+    upsert.run({
+      checkId,
+      key: finding.key,
+      id: findingId(checkId, finding.key),
+      title: finding.title,
+      reason: finding.reason,
+      detail: JSON.stringify(finding.detail),
+      counted: finding.counted ? 1 : 0,
+      at,
+    });
+    if (!open.has(finding.key)) changes.new.push(this.finding(checkId, finding.key, at)!);
   }
+  const resolve = this.sql('UPDATE findings SET resolved_at = ? WHERE check_id = ? AND key = ?');
+  for (const key of open) {
+    if (current.has(key)) continue;
+    resolve.run(at, checkId, key);
+    changes.resolved.push(this.finding(checkId, key, at)!);
+  }
+}
 
-  finding(checkId: string, key: string, now: number = Date.now()): StoredFinding | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT ${FINDING_COLUMNS} FROM findings f LEFT JOIN acknowledgements a ON a.check_id = f.check_id AND a.key = f.key
-         WHERE f.check_id = @checkId AND f.key = @key`,
-      )
-      .get({ checkId, key, now }) as FindingRow | undefined;
+finding(checkId: string, key: string, now: number = Date.now()): StoredFinding | undefined {
+  const row = this.sql(
+      `${SELECT_FINDINGS}
+       WHERE f.check_id = @checkId AND f.key = @key`,
+    ).get({ checkId, key, now }) as FindingRow | undefined;
     return row ? toFinding(row) : undefined;
   }
 
   /** A finding by its short id, or by `check-id:key`. */
   findFinding(reference: string, now: number = Date.now()): StoredFinding | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT ${FINDING_COLUMNS} FROM findings f LEFT JOIN acknowledgements a ON a.check_id = f.check_id AND a.key = f.key
-         WHERE f.id = @reference OR f.check_id || ':' || f.key = @reference`,
-      )
-      .get({ reference, now }) as FindingRow | undefined;
+    const row = this.sql(
+      `${SELECT_FINDINGS}
+       WHERE f.id = @reference OR f.check_id || ':' || f.key = @reference`,
+    ).get({ reference, now }) as FindingRow | undefined;
     return row ? toFinding(row) : undefined;
   }
 
   /** Open findings (and resolved ones with `includeResolved`), newest first. */
   findings(options: { includeResolved?: boolean; checkId?: string } = {}, now: number = Date.now()): StoredFinding[] {
-    const rows = this.db
-      .prepare(
-        `SELECT ${FINDING_COLUMNS} FROM findings f LEFT JOIN acknowledgements a ON a.check_id = f.check_id AND a.key = f.key
-         WHERE (@all = 1 OR f.resolved_at IS NULL) AND (@checkId IS NULL OR f.check_id = @checkId)
-         ORDER BY f.resolved_at IS NOT NULL, f.first_seen DESC, f.check_id, f.key`,
-      )
-      .all({ all: options.includeResolved ? 1 : 0, checkId: options.checkId ?? null, now }) as FindingRow[];
+    const rows = this.sql(
+      `${SELECT_FINDINGS}
+       WHERE (@all = 1 OR f.resolved_at IS NULL) AND (@checkId IS NULL OR f.check_id = @checkId)
+       ORDER BY f.resolved_at IS NOT NULL, f.first_seen DESC, f.check_id, f.key`,
+    ).all({ all: options.includeResolved ? 1 : 0, checkId: options.checkId ?? null, now }) as FindingRow[];
     return rows.map(toFinding);
   }
 
   /** The findings acknowledged at `now`, by `acknowledgementKey`. */
   acknowledgedKeys(now: number): Set<string> {
-    const rows = this.db
-      .prepare('SELECT check_id, key FROM acknowledgements WHERE until IS NULL OR until > ?')
-      .all(now) as { check_id: string; key: string }[];
+    const rows = this.sql('SELECT check_id, key FROM acknowledgements WHERE until IS NULL OR until > ?').all(now) as { check_id: string; key: string }[];
     return new Set(rows.map((row) => acknowledgementKey(row.check_id, row.key)));
   }
 
   acknowledge(checkId: string, key: string, options: { until?: number | null; note?: string }, at: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO acknowledgements (check_id, key, until, note, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (check_id, key) DO UPDATE SET until = excluded.until, note = excluded.note, created_at = excluded.created_at`,
-      )
-      .run(checkId, key, options.until ?? null, options.note ?? '', at);
+    this.sql(
+      `INSERT INTO acknowledgements (check_id, key, until, note, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (check_id, key) DO UPDATE SET until = excluded.until, note = excluded.note, created_at = excluded.created_at`,
+    ).run(checkId, key, options.until ?? null, options.note ?? '', at);
   }
 
   unacknowledge(checkId: string, key: string): boolean {
-    return this.db.prepare('DELETE FROM acknowledgements WHERE check_id = ? AND key = ?').run(checkId, key).changes > 0;
+    return this.sql('DELETE FROM acknowledgements WHERE check_id = ? AND key = ?').run(checkId, key).changes > 0;
   }
 
   /** The baseline keys of a check, or undefined before its first baseline was taken. */
   baseline(checkId: string): Set<string> | undefined {
-    const known = this.db.prepare('SELECT 1 FROM baseline_checks WHERE check_id = ?').get(checkId);
+    const known = this.sql('SELECT 1 FROM baseline_checks WHERE check_id = ?').get(checkId);
     if (!known) return undefined;
-    const rows = this.db.prepare('SELECT key FROM baselines WHERE check_id = ?').all(checkId) as { key: string }[];
+    const rows = this.sql('SELECT key FROM baselines WHERE check_id = ?').all(checkId) as { key: string }[];
     return new Set(rows.map((row) => row.key));
   }
 
   setBaseline(checkId: string, keys: Iterable<string>, at: number): void {
     this.db
       .transaction(() => {
-        this.db.prepare('INSERT OR IGNORE INTO baseline_checks (check_id, created_at) VALUES (?, ?)').run(checkId, at);
-        const insert = this.db.prepare('INSERT OR IGNORE INTO baselines (check_id, key) VALUES (?, ?)');
+        this.sql('INSERT OR IGNORE INTO baseline_checks (check_id, created_at) VALUES (?, ?)').run(checkId, at);
+        const insert = this.sql('INSERT OR IGNORE INTO baselines (check_id, key) VALUES (?, ?)');
         for (const key of keys) insert.run(checkId, key);
       })
       .immediate();
@@ -311,13 +306,11 @@ export class HistoryStore {
 
   /** A check's result timeline (one entry per change), oldest first. */
   history(options: { checkId?: string; since?: number } = {}): CheckStateRecord[] {
-    const rows = this.db
-      .prepare(
-        `SELECT check_id, status, summary, reason, finding_count, first_at, last_at FROM check_states
-         WHERE (@checkId IS NULL OR check_id = @checkId) AND last_at >= @since
-         ORDER BY first_at, id`,
-      )
-      .all({ checkId: options.checkId ?? null, since: options.since ?? 0 }) as {
+    const rows = this.sql(
+      `SELECT check_id, status, summary, reason, finding_count, first_at, last_at FROM check_states
+       WHERE (@checkId IS NULL OR check_id = @checkId) AND last_at >= @since
+       ORDER BY first_at, id`,
+    ).all({ checkId: options.checkId ?? null, since: options.since ?? 0 }) as {
       check_id: string;
       status: CheckStatus;
       summary: string;
@@ -338,9 +331,7 @@ export class HistoryStore {
   }
 
   lastScan(): ScanRecord | undefined {
-    const row = this.db
-      .prepare("SELECT id, started_at, finished_at, trigger, status, error FROM scans WHERE status != 'running' ORDER BY id DESC LIMIT 1")
-      .get() as
+    const row = this.sql("SELECT id, started_at, finished_at, trigger, status, error FROM scans WHERE status != 'running' ORDER BY id DESC LIMIT 1").get() as
       | { id: number; started_at: number; finished_at: number | null; trigger: string; status: ScanRecord['status']; error: string | null }
       | undefined;
     return row
@@ -353,10 +344,10 @@ export class HistoryStore {
     const cutoff = now - days * DAY_MS;
     this.db
       .transaction(() => {
-        this.db.prepare('DELETE FROM check_states WHERE last_at < ?').run(cutoff);
-        this.db.prepare('DELETE FROM scans WHERE started_at < ?').run(cutoff);
-        this.db.prepare('DELETE FROM findings WHERE resolved_at IS NOT NULL AND resolved_at < ?').run(cutoff);
-        this.db.prepare('DELETE FROM acknowledgements WHERE until IS NOT NULL AND until < ?').run(cutoff);
+        this.sql('DELETE FROM check_states WHERE last_at < ?').run(cutoff);
+        this.sql('DELETE FROM scans WHERE started_at < ?').run(cutoff);
+        this.sql('DELETE FROM findings WHERE resolved_at IS NOT NULL AND resolved_at < ?').run(cutoff);
+        this.sql('DELETE FROM acknowledgements WHERE until IS NOT NULL AND until < ?').run(cutoff);
       })
       .immediate();
   }
