@@ -23,6 +23,7 @@ import { EVENT_CHANNEL } from '../api/ipc-channels.js';
 import { Agent } from '../core/agent.js';
 import { needsAttention } from '../core/checks/scanner.js';
 import { demoSetup } from '../core/demo.js';
+import { resolveDataDir } from '../core/paths/data-dir.js';
 import { projectRoot } from '../core/paths/project-assets.js';
 import { APP_ID } from './app-id.js';
 import { registerApiIpc, trustedPage } from './ipc.js';
@@ -155,7 +156,8 @@ function onTrayAction(action: TrayAction): void {
 
 async function start(): Promise<void> {
   if (process.platform === 'darwin') app.dock?.hide();
-  const baseDir = typeof flags['data-dir'] === 'string' ? path.resolve(flags['data-dir']) : (process.env.PORCHLIGHT_HOME ?? app.getPath('userData'));
+  // The CLI's rule, so the tray app and `porchlight` always share one data dir.
+  const baseDir = resolveDataDir({ flag: typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined });
   const demo = flags.demo ? demoSetup(baseDir) : undefined;
   const dataDir = demo?.dataDir ?? baseDir;
   const settings = openElectronSettings(dataDir);

@@ -12,8 +12,8 @@ export interface DataDirSources {
 }
 
 /**
- * Where Porchlight keeps its state: `--data-dir`, else PORCHLIGHT_HOME, else the folder Electron
- * uses as userData, so the tray app and the CLI share one data dir.
+ * Where Porchlight keeps its state: `--data-dir`, else PORCHLIGHT_HOME, else the per-user app-data
+ * folder (where Electron puts userData). The tray app and the CLI both ask here, so they share it.
  */
 export function resolveDataDir(sources: DataDirSources = {}): string {
   const env = sources.env ?? process.env;
