@@ -22,8 +22,8 @@ export function CheckDetail({ id }: { id: string }) {
     try {
       if (finding.acknowledged) await api.unacknowledge({ findingId: finding.id });
       else await api.acknowledge({ findingId: finding.id });
+      // refresh() bumps the revision, which reloads this check.
       await refresh();
-      reload();
     } catch (failure) {
       setActionError(failure instanceof Error ? failure.message : String(failure));
     }

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import type { SettingsDto } from '../../../src/api/contract';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { useApp, useLoad } from '../state';
@@ -9,15 +9,13 @@ export function Settings() {
   const checks = useLoad(() => api.listChecks({}), [api]);
   const login = useLoad(() => api.getStartAtLogin({}), [api]);
   const [loginError, setLoginError] = useState<string>();
-  const [draft, setDraft] = useState<SettingsDto>();
+  /** The owner's unsaved form; until they change something, the saved settings. */
+  const [edited, setDraft] = useState<SettingsDto>();
+  const draft = edited ?? settings.data;
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string>();
   const [newRule, setNewRule] = useState({ processPath: '', port: '' });
   const ids = { schedule: useId(), retention: useId(), path: useId(), port: useId(), quietStart: useId(), quietEnd: useId() };
-
-  useEffect(() => {
-    if (settings.data) setDraft(settings.data);
-  }, [settings.data]);
 
   if (settings.loading && !draft) return <Loading what="settings" />;
   if (settings.error) return <ErrorMessage title="Settings could not be loaded" message={settings.error} onRetry={settings.reload} />;
