@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 import type { PorchlightClient } from '../../src/api/client';
 import type { ScanReportDto, Status } from '../../src/api/contract';
+import { errorMessage } from '../../src/core/error-message';
 
 export interface AppState {
   api: PorchlightClient;
@@ -40,7 +41,7 @@ export function AppProvider({ api, children }: { api: PorchlightClient; children
       setConnectionError(undefined);
       setRevision((r) => r + 1);
     } catch (error) {
-      setConnectionError(error instanceof Error ? error.message : String(error));
+      setConnectionError(errorMessage(error));
     }
   }, [api]);
 
@@ -60,7 +61,7 @@ export function AppProvider({ api, children }: { api: PorchlightClient; children
     try {
       setReport(await api.scanNow({}));
     } catch (error) {
-      setScanError(error instanceof Error ? error.message : String(error));
+      setScanError(errorMessage(error));
     } finally {
       setRequested(false);
       await refresh();
@@ -99,7 +100,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
       },
       (failure: unknown) => {
         if (!live) return;
-        setError(failure instanceof Error ? failure.message : String(failure));
+        setError(errorMessage(failure));
         setLoading(false);
       },
     );

@@ -3,6 +3,7 @@ import { OsqueryError, OsqueryQueryError } from '../core/osquery/errors.js';
 import { InvalidSettingsError } from '../core/settings/settings.js';
 import { API, type ApiHandlers, type ApiMethod } from './contract.js';
 import { ApiError, type CallResult } from './call-result.js';
+import { errorMessage } from '../core/error-message.js';
 
 function isMethod(method: unknown): method is ApiMethod {
   return typeof method === 'string' && Object.hasOwn(API, method);
@@ -36,5 +37,5 @@ function describe(error: unknown): { code: ApiError['code']; message: string } {
   if (error instanceof OsqueryQueryError) return { code: 'osquery', message: error.message };
   if (error instanceof OsqueryError) return { code: 'unavailable', message: error.message };
   if (error instanceof InvalidSettingsError) return { code: 'invalid-request', message: error.message };
-  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+  return { code: 'internal', message: errorMessage(error) };
 }

@@ -1,4 +1,5 @@
 import { OsquerydStartError, type OsquerydStatus } from '../core/osquery/supervisor.js';
+import { errorMessage } from '../core/error-message.js';
 
 export interface ForegroundTask {
   start(): Promise<void>;
@@ -30,7 +31,7 @@ export function runInForeground(task: ForegroundTask, err: (text: string) => voi
     });
     task.start().catch((error: unknown) => {
       // A crash loop is reported as the `failed` state; anything else (another agent, a bad schedule) here.
-      if (!(error instanceof OsquerydStartError)) finish(2, error instanceof Error ? error.message : String(error));
+      if (!(error instanceof OsquerydStartError)) finish(2, errorMessage(error));
     });
   });
 }

@@ -12,6 +12,7 @@ import { OsquerydSupervisor, type OsquerydStatus, type SupervisorTimings } from 
 import { ScanSchedule } from './schedule/scan-schedule.js';
 import type { SettingsStore } from './settings/settings.js';
 import { HistoryStore, type StoredFinding } from './store/history-store.js';
+import { errorMessage } from './error-message.js';
 
 export interface AgentEvents extends Record<string, unknown> {
   'osquery-state': OsquerydStatus;
@@ -219,7 +220,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
       report = await this.scanner.scan({ trigger });
     } catch (error) {
       this.currentScan = undefined;
-      this.emit('scan-failed', { trigger, error: error instanceof Error ? error.message : String(error) });
+      this.emit('scan-failed', { trigger, error: errorMessage(error) });
       throw error;
     }
     // Cleared before the events, so a listener that asks for a scan gets a new one.

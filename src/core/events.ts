@@ -1,3 +1,5 @@
+import { errorMessage } from './error-message.js';
+
 /** A minimal typed event emitter: listeners per event name, payload type fixed by the map. */
 export class TypedEmitter<Events extends Record<string, unknown>> {
   private readonly listeners = new Map<keyof Events, Set<(payload: never) => void>>();
@@ -19,7 +21,7 @@ export class TypedEmitter<Events extends Record<string, unknown>> {
       try {
         (listener as (payload: Events[K]) => void)(payload);
       } catch (error) {
-        process.emitWarning(`a "${String(event)}" listener failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.emitWarning(`a "${String(event)}" listener failed: ${errorMessage(error)}`);
       }
     }
   }

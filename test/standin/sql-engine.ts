@@ -7,6 +7,7 @@ import {
   type OsqueryTableSchema,
 } from '../../src/core/osquery/schema.js';
 import type { Platform } from '../../src/core/platform.js';
+import { errorMessage } from '../../src/core/error-message.js';
 
 export type FixtureValue = string | number | boolean | null;
 /** A scenario: rows per osquery table. Tables it does not name stay empty. */
@@ -63,7 +64,7 @@ export class StandinSqlEngine {
         return row;
       });
     } catch (error) {
-      throw new StandinSqlError(sqliteMessage(error));
+      throw new StandinSqlError(errorMessage(error));
     }
   }
 
@@ -79,7 +80,7 @@ export class StandinSqlEngine {
     try {
       return this.db.prepare(sql);
     } catch (error) {
-      throw new StandinSqlError(sqliteMessage(error));
+      throw new StandinSqlError(errorMessage(error));
     }
   }
 
@@ -131,8 +132,4 @@ function formatValue(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (Buffer.isBuffer(value)) return value.toString('utf8');
   return String(value);
-}
-
-function sqliteMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -4,6 +4,7 @@ import { Empty, ErrorMessage, formatTime, Loading } from '../components/Feedback
 import { StatusBadge } from '../components/StatusBadge';
 import { useApp, useLoad } from '../state';
 import { runsInApp } from '../transport';
+import { errorMessage } from '../../../src/core/error-message';
 
 export function CheckDetail({ id }: { id: string }) {
   const { api, revision, refresh } = useApp();
@@ -25,7 +26,7 @@ export function CheckDetail({ id }: { id: string }) {
       // refresh() bumps the revision, which reloads this check.
       await refresh();
     } catch (failure) {
-      setActionError(failure instanceof Error ? failure.message : String(failure));
+      setActionError(errorMessage(failure));
     }
   };
 

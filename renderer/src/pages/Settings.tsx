@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { SettingsDto } from '../../../src/api/contract';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { useApp, useLoad } from '../state';
+import { errorMessage } from '../../../src/core/error-message';
 
 export function Settings() {
   const { api, status } = useApp();
@@ -32,7 +33,7 @@ export function Settings() {
       setDraft(await api.updateSettings({ patch: draft }));
       setSaved(true);
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     }
   };
 

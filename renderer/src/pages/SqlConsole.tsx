@@ -2,6 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import type { TableDto } from '../../../src/api/contract';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { useApp, useLoad } from '../state';
+import { errorMessage } from '../../../src/core/error-message';
 
 interface QueryOutcome {
   columns: string[];
@@ -28,7 +29,7 @@ export function SqlConsole() {
       setOutcome(await api.runQuery({ sql }));
     } catch (failure) {
       setOutcome(undefined);
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     } finally {
       setRunning(false);
     }

@@ -5,6 +5,7 @@ import { agentDaemonClient, AGENT_INSTANCE } from '../../core/osquery/osquery-se
 import { readPid } from '../../core/osquery/supervisor.js';
 import { COMMON_HELP, contextFrom, parseCommand } from '../options.js';
 import type { Command } from './command.js';
+import { errorMessage } from '../../core/error-message.js';
 
 export const osqueryStatusCommand: Command = {
   name: 'osquery status',
@@ -23,7 +24,7 @@ ${COMMON_HELP}`,
     try {
       binary = resolveOsqueryd({ explicitPath: ctx.osquerydPath, env: ctx.env });
     } catch (error) {
-      binaryError = error instanceof Error ? error.message : String(error);
+      binaryError = errorMessage(error);
     }
     const supervisorPid = readPid(paths.supervisorLock);
     const client = await agentDaemonClient(ctx.dataDir);

@@ -6,6 +6,7 @@ import type { Finding } from './classifiers.js';
 import type { Platform } from '../platform.js';
 import type { CheckDefinition, CheckStatus, LoadedCheck } from './definition.js';
 import { runCheck, type QueryRunner, type RawOutcome } from './runner.js';
+import { errorMessage } from '../error-message.js';
 
 export interface ResultFinding extends Finding {
   id: string;
@@ -82,7 +83,7 @@ export class Scanner {
         outcomes.push([check, outcome, queryMs]);
       }
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       store.failScan(scanId, message, this.now());
       throw error instanceof ScanFailedError ? error : new ScanFailedError(message);
     }
@@ -104,7 +105,7 @@ export class Scanner {
         finishedAt,
       );
     } catch (error) {
-      const message = `the results could not be saved: ${error instanceof Error ? error.message : String(error)}`;
+      const message = `the results could not be saved: ${errorMessage(error)}`;
       store.failScan(scanId, message, this.now());
       throw new ScanFailedError(message);
     }

@@ -5,6 +5,7 @@ import { DaemonOutput } from './daemon-output.js';
 import { osquerydArguments, prepareOsquerydPaths, type OsquerydPaths } from './daemon-paths.js';
 import { ExtensionSocketClient } from './extension-socket-client.js';
 import { processAlive, processCommandLine, signalProcessTree, waitForExit } from './process-control.js';
+import { errorMessage } from '../error-message.js';
 
 export type OsquerydState = 'stopped' | 'starting' | 'running' | 'restarting' | 'failed';
 
@@ -188,7 +189,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     try {
       await this.removeLeftovers();
     } catch (error) {
-      if (generation === this.generation) this.fail(error instanceof Error ? error.message : String(error), false);
+      if (generation === this.generation) this.fail(errorMessage(error), false);
       return;
     }
     if (generation !== this.generation) return;
@@ -197,7 +198,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     try {
       binary = typeof this.binary === 'string' ? this.binary : this.binary();
     } catch (error) {
-      this.fail(error instanceof Error ? error.message : String(error), false);
+      this.fail(errorMessage(error), false);
       return;
     }
     const child = spawn(binary, osquerydArguments(this.paths), {
