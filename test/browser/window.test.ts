@@ -20,12 +20,21 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-async function open(args: string[] = [], env: Record<string, string> = {}, ready = true): Promise<{ serve: RunningServe; page: Page }> {
+interface OpenOptions {
+  args?: string[];
+  env?: Record<string, string>;
+  /** Wait for the first scan's results (the default). */
+  ready?: boolean;
+  beforeGoto?: (page: Page, serve: RunningServe) => Promise<unknown>;
+}
+
+async function open({ args = [], env = {}, ready = true, beforeGoto }: OpenOptions = {}): Promise<{ serve: RunningServe; page: Page }> {
   const serve = await startServe(args, env);
   running.push(serve);
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   page.setDefaultTimeout(10_000);
   pages.push(page);
+  await beforeGoto?.(page, serve);
   await page.goto(serve.url);
   if (ready) await page.getByRole('list', { name: 'Checks' }).waitFor();
   return { serve, page };
@@ -65,24 +74,22 @@ describe('the Porchlight window in Chromium, against porchlight serve on the sta
   });
 
   it('shows the first scan even when it finishes before the live updates connect', { timeout: 60_000 }, async () => {
-    const serve = await startServe([], { STANDIN_FAULT: 'slow=300' });
-    running.push(serve);
-    const lastScanAt = async () => {
-      const answer = await fetch(`${serve.url}api/call/getStatus`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-      return ((await answer.json()) as { result: { lastScanAt: string | null } }).result.lastScanAt;
-    };
-    const page = await browser.newPage();
-    pages.push(page);
-    page.setDefaultTimeout(10_000);
-    const checks = page.getByRole('list', { name: 'Checks' });
     let shownBeforeLiveUpdates: boolean | undefined;
-    await page.route('**/api/events', async (route) => {
-      await expect.poll(lastScanAt, { timeout: 30_000, interval: 100 }).not.toBeNull();
-      shownBeforeLiveUpdates = await checks.isVisible();
-      await route.continue();
+    const { page } = await open({
+      env: { STANDIN_FAULT: 'slow=300' },
+      ready: false,
+      beforeGoto: (page, serve) =>
+        page.route('**/api/events', async (route) => {
+          const lastScanAt = async () => {
+            const answer = await fetch(`${serve.url}api/call/getStatus`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+            return ((await answer.json()) as { result: { lastScanAt: string | null } }).result.lastScanAt;
+          };
+          await expect.poll(lastScanAt, { timeout: 30_000, interval: 100 }).not.toBeNull();
+          shownBeforeLiveUpdates = await page.getByRole('list', { name: 'Checks' }).isVisible();
+          await route.continue();
+        }),
     });
-    await page.goto(serve.url);
-    await checks.waitFor({ timeout: 40_000 });
+    await page.getByRole('list', { name: 'Checks' }).waitFor({ timeout: 40_000 });
     expect(shownBeforeLiveUpdates, 'the page read its first state before the scan finished').toBe(false);
   });
 
@@ -144,7 +151,7 @@ describe('the Porchlight window in Chromium, against porchlight serve on the sta
   });
 
   it('says when osqueryd is missing, why, and what to do, with a way to retry', async () => {
-    const { page } = await open([], { PORCHLIGHT_OSQUERYD: '/nonexistent/osqueryd' }, false);
+    const { page } = await open({ env: { PORCHLIGHT_OSQUERYD: '/nonexistent/osqueryd' }, ready: false });
     const banner = page.getByRole('alert').filter({ hasText: 'osquery is not running' });
     await banner.waitFor();
     expect(await banner.textContent()).toContain('PORCHLIGHT_OSQUERYD names /nonexistent/osqueryd, which is not an executable file.');
@@ -157,7 +164,7 @@ describe('the Porchlight window in Chromium, against porchlight serve on the sta
   });
 
   it('labels demo data clearly', async () => {
-    const { page } = await open(['--demo']);
+    const { page } = await open({ args: ['--demo'] });
     await page.getByRole('note').filter({ hasText: 'Demo data.' }).waitFor();
   });
 });
