@@ -7,12 +7,7 @@ import { prepareElectronSqlite } from './electron-sqlite.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const { installedElectron } = await import(pathToFileURL(path.join(root, 'dist', 'src', 'main', 'electron-binary.js')).href);
-
-function hasDisplay() {
-  if (process.platform !== 'linux') return true;
-  return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
-}
+const { installedElectron, hasDisplay } = await import(pathToFileURL(path.join(root, 'dist', 'src', 'main', 'electron-binary.js')).href);
 
 function run(command, commandArgs, env = process.env) {
   const child = spawn(command, commandArgs, { stdio: 'inherit', env });

@@ -21,3 +21,8 @@ export function installedElectron(env: NodeJS.ProcessEnv = process.env): string 
     : path.join(packageDir, 'dist', relative);
   return existsSync(binary) ? binary : undefined;
 }
+
+/** Whether a window can open: always off Linux; on Linux, only with an X11 or Wayland display. */
+export function hasDisplay(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
+  return platform !== 'linux' || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+}

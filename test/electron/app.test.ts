@@ -1,14 +1,13 @@
 import path from 'node:path';
 import { _electron as electron, type ElectronApplication } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { installedElectron } from '../../src/main/electron-binary.js';
+import { hasDisplay, installedElectron } from '../../src/main/electron-binary.js';
 import { REPO_ROOT, removeTempDirs, tempDir } from '../helpers/standin.js';
 
 const binary = installedElectron();
-const display = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 const skipReason = !binary
   ? 'no Electron binary installed (run `npx install-electron` where downloads work)'
-  : !display
+  : !hasDisplay()
     ? 'no display (run under Xvfb: xvfb-run npm test)'
     : undefined;
 
