@@ -3,14 +3,18 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Fixture } from '../standin/sql-engine.js';
+import type { QueryRunner } from '../../src/core/checks/runner.js';
+import { OsqueryQueryError } from '../../src/core/osquery/errors.js';
+import type { Platform } from '../../src/core/platform.js';
+import { builtinRows } from '../standin/builtin-tables.js';
+import { StandinSqlEngine, StandinSqlError, type Fixture } from '../standin/sql-engine.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The built stand-in osqueryd (vitest's global setup builds it). */
 export const STANDIN_OSQUERYD = path.join(REPO_ROOT, 'dist', 'test', 'standin', 'osqueryd.js');
 export const CLI = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
-/** The realistic laptop scenario that the demo, the tests and the benchmarks run on. */
-export const DEMO_LAPTOP = path.join(REPO_ROOT, 'assets', 'demo', 'linux-laptop.json');
+/** The realistic laptop that the Linux demo, the integration tests and the benchmarks run on. */
+export const DEMO_LAPTOP = path.join(REPO_ROOT, 'assets', 'laptops', 'linux-risky.json');
 
 /** Timings that keep supervision tests fast; the logic is the same as the defaults'. */
 export const FAST_TIMINGS = {
@@ -111,4 +115,34 @@ export async function startStandin(env: Record<string, string> = {}, socketPath?
       await exited;
     },
   };
+}
+
+/** The laptop fixtures (assets/laptops): for each OS a default install and a risky one. */
+export const LAPTOPS = path.join(REPO_ROOT, 'assets', 'laptops');
+
+export function laptopFile(name: `${Platform}-${'default' | 'risky'}`): string {
+  return path.join(LAPTOPS, `${name}.json`);
+}
+
+/**
+ * osquery as the stand-in answers it, in this process: the same SQL engine and built-in rows as
+ * the daemon (its own process and socket included), with osquery's error type for bad SQL.
+ */
+export function inProcessOsquery(platform: Platform, fixture: string | undefined): { engine: StandinSqlEngine; runner: QueryRunner } {
+  const engine = new StandinSqlEngine(
+    platform,
+    fixture,
+    builtinRows({ platform, pid: process.pid, parentPid: process.ppid, flags: new Map(), socketPath: '/tmp/porchlight-test/osquery.em' }),
+  );
+  const runner: QueryRunner = {
+    query: async (sql) => {
+      try {
+        return engine.query(sql);
+      } catch (error) {
+        if (error instanceof StandinSqlError) throw new OsqueryQueryError(error.message, sql, 1);
+        throw error;
+      }
+    },
+  };
+  return { engine, runner };
 }

@@ -7,10 +7,10 @@
  * STANDIN_FAULT (see faults.ts).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { processAlive } from '../../src/core/osquery/process-control.js';
-import { OSQUERY_VERSION, osqueryPlatformOf, osqueryTablesFor } from '../../src/core/osquery/schema.js';
+import { OSQUERY_VERSION, osqueryPlatformOf } from '../../src/core/osquery/schema.js';
+import { builtinRows } from './builtin-tables.js';
 import type { Platform } from '../../src/core/platform.js';
 import { createExtensionManagerServer } from './extension-manager-server.js';
 import { parseFaults } from './faults.js';
@@ -61,7 +61,11 @@ function main(): void {
   if (databasePath) mkdirSync(databasePath, { recursive: true, mode: 0o700 });
 
   const socketPath = flags.get('extensions_socket') ?? '/var/osquery/osquery.em';
-  const engine = new StandinSqlEngine(platform, process.env.STANDIN_FIXTURE, builtinTables(platform, flags, socketPath));
+  const engine = new StandinSqlEngine(
+    platform,
+    process.env.STANDIN_FIXTURE,
+    builtinRows({ platform, pid: process.pid, parentPid: process.ppid, flags, socketPath }),
+  );
   log('I', 'init.cpp:399', `osquery initialized [version=${OSQUERY_VERSION}]`);
 
   const cleanUp = () => {
@@ -115,44 +119,6 @@ function socketProblem(socketPath: string): string | undefined {
   const dir = path.dirname(socketPath);
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return `Extension socket directory missing: ${socketPath}`;
   return undefined;
-}
-
-function builtinTables(platform: Platform, flags: Map<string, string>, socketPath: string) {
-  return {
-    osquery_info: [
-      {
-        pid: process.pid,
-        uuid: '4C4C4544-0000-0000-0000-000000000000',
-        instance_id: 'standin-instance',
-        version: OSQUERY_VERSION,
-        config_hash: '',
-        config_valid: 1,
-        extensions: 'active',
-        build_platform: platform,
-        build_distro: 'standin',
-        start_time: Math.floor(Date.now() / 1000),
-        watcher: -1,
-        platform_mask: 9,
-      },
-    ],
-    osquery_registry: osqueryTablesFor(platform).map(({ name }) => ({
-      registry: 'table',
-      name,
-      owner_uuid: 0,
-      internal: 0,
-      active: 1,
-    })),
-    osquery_flags: [...flags].map(([name, value]) => ({
-      name,
-      type: 'string',
-      description: '',
-      default_value: '',
-      value,
-      shell_only: 0,
-    })),
-    osquery_extensions: [{ uuid: 0, name: 'core', version: OSQUERY_VERSION, sdk_version: '0.0.0', path: socketPath, type: 'core' }],
-    system_info: [{ hostname: os.hostname(), computer_name: os.hostname(), cpu_brand: 'stand-in' }],
-  };
 }
 
 main();

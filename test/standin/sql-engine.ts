@@ -8,11 +8,33 @@ import {
 } from '../../src/core/osquery/schema.js';
 import type { Platform } from '../../src/core/platform.js';
 import { errorMessage } from '../../src/core/error-message.js';
+import { matchingRules, YaraCompileError } from './yara-lite.js';
 
 export type FixtureValue = string | number | boolean | null;
-/** A scenario: rows per osquery table. Tables it does not name stay empty. */
+export type FixtureRow = Record<string, FixtureValue>;
+
+/**
+ * A scenario: a machine as osqueryd, running as one user, sees it. Tables it does not name stay
+ * empty, as osquery's tables are when the user may not read what they need.
+ */
 export interface Fixture {
-  tables?: Record<string, Record<string, FixtureValue>[]>;
+  /** What machine this is, and as whom osqueryd runs. */
+  description?: string;
+  /** Why a table holds what it holds, traced to osquery's source. */
+  notes?: Record<string, string>;
+  /** The account osqueryd runs as: osquery lists its own process, with this uid. */
+  osqueryd?: { uid: number; gid?: number };
+  /** Contents of the files osqueryd may read, for the tables that read contents (yara_file). */
+  files?: Record<string, string>;
+  tables?: Record<string, FixtureRow[]>;
+}
+
+/** What the stand-in adds to a fixture: tables it fills when the fixture does not, and rows about itself. */
+export interface BuiltinRows {
+  /** Used when the fixture does not name the table. */
+  defaults: Record<string, FixtureRow[]>;
+  /** Added to whatever the fixture says (osqueryd's own process and socket). */
+  own: Record<string, FixtureRow[]>;
 }
 
 export class StandinSqlError extends Error {}
@@ -25,6 +47,9 @@ const DECLARED_TYPE: Record<OsqueryColumnSchema['type'], string> = {
   double: 'DOUBLE',
 };
 
+/** osquery's table name for `yara` (specs/yara_file.table: aliases=["yara"]). */
+const YARA_TABLE = 'yara_file';
+
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
 /**
@@ -36,19 +61,51 @@ export class StandinSqlEngine {
   private readonly tables = new Map<string, OsqueryTableSchema>();
   private fixtureStamp = '';
 
+  private files: Record<string, string> = {};
+
   constructor(
     private readonly platform: Platform,
     private readonly fixturePath: string | undefined,
-    private readonly builtins: Record<string, Record<string, FixtureValue>[]>,
+    private readonly builtins: (fixture: Fixture) => BuiltinRows,
   ) {
     this.db = new Database(':memory:');
     this.db.defaultSafeIntegers(true);
     for (const table of osqueryTablesFor(platform)) {
       this.tables.set(table.name, table);
+      if (table.name === YARA_TABLE) {
+        this.defineYara(table);
+        continue;
+      }
       const columns = table.columns.map((column) => `${quote(column.name)} ${DECLARED_TYPE[column.type]}`);
       this.db.exec(`CREATE TABLE ${quote(table.name)} (${columns.join(', ')})`);
     }
     this.reloadIfChanged();
+  }
+
+  /**
+   * yara_file scans a file's contents with rules given in the query (osquery/tables/yara/yara.cpp):
+   * a row only for a file it could read, with the names of the rules that matched.
+   */
+  private defineYara(table: OsqueryTableSchema): void {
+    const parameters = ['path', 'sigrule'];
+    this.db.table(YARA_TABLE, {
+      columns: table.columns.map((column) => column.name).filter((name) => !parameters.includes(name)),
+      parameters,
+      rows: function* (this: void, path: unknown, sigrule: unknown) {
+        if (typeof path !== 'string' || typeof sigrule !== 'string') return;
+        const content = files()[path];
+        if (content === undefined) return;
+        let matches: string[];
+        try {
+          matches = matchingRules(sigrule, Buffer.from(content, 'utf8'));
+        } catch (error) {
+          if (error instanceof YaraCompileError) return;
+          throw error;
+        }
+        yield { matches: matches.join(','), count: matches.length, sig_group: '', sigfile: '', strings: '', tags: '', sigurl: '', pid_with_namespace: null };
+      },
+    });
+    const files = () => this.files;
   }
 
   /** Runs SQL and formats every value the way osquery does: strings, NULL as "". */
@@ -97,14 +154,19 @@ export class StandinSqlEngine {
     }
     if (stamp === this.fixtureStamp) return;
     this.fixtureStamp = stamp;
-    this.fill({ ...this.builtins, ...(fixture.tables ?? {}) });
+    const { defaults, own } = this.builtins(fixture);
+    const rowsByTable = { ...defaults, ...(fixture.tables ?? {}) };
+    for (const [name, rows] of Object.entries(own)) rowsByTable[name] = [...(rowsByTable[name] ?? []), ...rows];
+    this.files = fixture.files ?? {};
+    this.fill(rowsByTable);
   }
 
-  private fill(rowsByTable: Record<string, Record<string, FixtureValue>[]>): void {
+  private fill(rowsByTable: Record<string, FixtureRow[]>): void {
     const fillAll = this.db.transaction(() => {
-      for (const name of this.tables.keys()) this.db.exec(`DELETE FROM ${quote(name)}`);
+      for (const name of this.tables.keys()) if (name !== YARA_TABLE) this.db.exec(`DELETE FROM ${quote(name)}`);
       for (const [name, rows] of Object.entries(rowsByTable)) {
         const table = this.tables.get(name);
+        if (name === YARA_TABLE) throw new Error(`fixture names table '${name}'; give the files it scans under "files" instead`);
         if (!table) throw new Error(`fixture names table '${name}', which osquery ${OSQUERY_VERSION} has not on ${this.platform}`);
         const known = new Set(table.columns.map((column) => column.name));
         for (const row of rows) {
@@ -123,8 +185,10 @@ export class StandinSqlEngine {
   }
 }
 
-function toSqlite(value: FixtureValue): string | number | null {
-  if (typeof value === 'boolean') return value ? 1 : 0;
+/** JSON numbers bind as doubles, which a TEXT column would keep as "0.0"; osquery's integers read "0". */
+function toSqlite(value: FixtureValue): string | number | bigint | null {
+  if (typeof value === 'boolean') return value ? 1n : 0n;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
   return value;
 }
 
