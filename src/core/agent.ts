@@ -1,7 +1,8 @@
 import { loadChecks } from './checks/loader.js';
+import { confirmCheck } from './checks/owner-confirmation.js';
 import type { LoadedCheck } from './checks/definition.js';
 import type { Platform } from './platform.js';
-import { Scanner, withAcknowledgements, type ScanReport } from './checks/scanner.js';
+import { ownerDecisions, Scanner, withOwnerDecisions, type ScanReport } from './checks/scanner.js';
 import { TypedEmitter } from './events.js';
 import { resolveOsqueryd } from './osquery/binary.js';
 import { osquerydPaths } from './osquery/daemon-paths.js';
@@ -11,7 +12,7 @@ import { overallState, type OverallState } from './overall-state.js';
 import { OsquerydSupervisor, type OsquerydStatus, type SupervisorTimings } from './osquery/supervisor.js';
 import { ScanSchedule } from './schedule/scan-schedule.js';
 import type { SettingsStore } from './settings/settings.js';
-import { HistoryStore, type StoredFinding } from './store/history-store.js';
+import { HistoryStore, type OwnerConfirmation, type StoredFinding } from './store/history-store.js';
 import { errorMessage } from './error-message.js';
 
 export interface AgentEvents extends Record<string, unknown> {
@@ -60,7 +61,6 @@ export interface AgentStatus {
 }
 
 const KEPT_WARNINGS = 20;
-
 /**
  * The composition root every shell drives: supervised osqueryd, the check catalog, history,
  * settings and the scan schedule, with typed events for what happens.
@@ -153,7 +153,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
     const osquery = this.supervisor.status();
     const scanning = this.currentScan !== undefined;
     return {
-      overall: overallState({ osquery: osquery.state, scanning, statuses: this.last?.results.map((r) => r.status) }),
+      overall: overallState({ osquery: osquery.state, scanning, results: this.last?.results }),
       osquery,
       scanning,
       lastScanAt: this.last?.finishedAt ?? this.store.lastScan()?.finishedAt ?? null,
@@ -188,9 +188,23 @@ export class Agent extends TypedEmitter<AgentEvents> {
     return this.store.findFinding(findingId);
   }
 
+  /** "I checked, it is on" for a check osquery cannot see here (see confirmCheck); the check stays unknown. */
+  confirm(checkId: string, now = Date.now()): OwnerConfirmation {
+    const confirmation = confirmCheck(this.store, this.checks(), this.platform, checkId, now);
+    this.rejudge();
+    return confirmation;
+  }
+
+  /** Takes the owner's confirmation back; false when there was none. */
+  unconfirm(checkId: string): boolean {
+    const removed = this.store.unconfirm(checkId);
+    if (removed) this.rejudge();
+    return removed;
+  }
+
   private rejudge(): void {
     if (!this.last) return;
-    this.last = withAcknowledgements(this.last, this.store.acknowledgedKeys(Date.now()));
+    this.last = withOwnerDecisions(this.last, ownerDecisions(this.store, Date.now()));
     this.emit('results-changed', this.last);
   }
 

@@ -1,4 +1,4 @@
-import type { CheckStatus } from './checks/definition.js';
+import type { CheckResult } from './checks/scanner.js';
 import type { OsquerydState } from './osquery/supervisor.js';
 
 export type OverallState = 'scanning' | 'osquery-down' | 'failing' | 'unknown' | 'ok';
@@ -6,16 +6,19 @@ export type OverallState = 'scanning' | 'osquery-down' | 'failing' | 'unknown' |
 export interface OverallInputs {
   osquery: OsquerydState;
   scanning: boolean;
-  /** Statuses of the latest scan, or undefined before the first one. */
-  statuses: CheckStatus[] | undefined;
+  /** Results of the latest scan, or undefined before the first one. */
+  results: Pick<CheckResult, 'status' | 'confirmation'>[] | undefined;
 }
 
-/** The one word the tray icon shows, in order of precedence. */
-export function overallState({ osquery, scanning, statuses }: OverallInputs): OverallState {
+/**
+ * The one word the tray icon shows, in order of precedence. An unknown check the owner has
+ * confirmed themselves no longer asks for their attention (it stays unknown everywhere else).
+ */
+export function overallState({ osquery, scanning, results }: OverallInputs): OverallState {
   if (scanning) return 'scanning';
   if (osquery !== 'running') return 'osquery-down';
-  if (!statuses) return 'unknown';
-  if (statuses.some((s) => s === 'fail' || s === 'error')) return 'failing';
-  if (statuses.some((s) => s === 'unknown')) return 'unknown';
+  if (!results) return 'unknown';
+  if (results.some((r) => r.status === 'fail' || r.status === 'error')) return 'failing';
+  if (results.some((r) => r.status === 'unknown' && !r.confirmation)) return 'unknown';
   return 'ok';
 }

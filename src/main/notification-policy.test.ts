@@ -43,6 +43,7 @@ function report(scanId: number, statuses: Record<string, 'pass' | 'fail'>, newFi
       summary: `${checkId} is ${status}`,
       reason: '',
       findings: [],
+      confirmation: null,
       queryMs: 0,
     })),
     changes: { new: newFindings, resolved: [] },

@@ -65,7 +65,7 @@ describe('Agent on the stand-in osqueryd with a realistic laptop', () => {
       'disk-encryption': 'pass',
       'browser-extensions': 'fail',
       'listening-ports': 'fail',
-      firewall: 'pass',
+      firewall: 'fail',
       'screen-lock': 'not_applicable',
     });
     expect(report.trigger).toBe('startup');
@@ -85,24 +85,31 @@ describe('Agent on the stand-in osqueryd with a realistic laptop', () => {
     await firstScan;
 
     editFixture((laptop) => {
-      laptop.tables.listening_ports = laptop.tables.listening_ports!.filter((row) => row.pid !== 812);
+      laptop.tables.process_open_sockets = laptop.tables.process_open_sockets!.filter((row) => row.local_port !== 22);
+      const profile = '/home/ann/.config/google-chrome/Default';
       laptop.tables.chrome_extensions!.push({
         browser_type: 'chrome',
         uid: 1000,
         name: 'Free VPN Turbo',
-        profile: 'Default',
+        profile: 'Person 1',
+        profile_path: profile,
+        referenced_identifier: 'freevpnturbodddddddddddddddddddd',
         identifier: 'freevpnturbodddddddddddddddddddd',
         version: '9.9',
-        permissions: 'proxy, <all_urls>',
+        permissions: 'proxy, storage',
+        manifest_json: '{"manifest_version":"3","permissions":["proxy","storage"],"host_permissions":["<all_urls>"]}',
         from_webstore: 'true',
-        state: '1',
-        path: '/x',
+        update_url: 'https://clients2.google.com/service/update2/crx',
+        state: '',
+        referenced: 1,
+        path: `${profile}/Extensions/freevpnturbodddddddddddddddddddd/9.9_0`,
       });
     });
     const resolved = nextEvent(agent, 'finding-resolved');
     const report = await agent.scanNow();
     expect(report.changes.new.map((f) => f.title)).toEqual(['Free VPN Turbo (chrome)']);
-    expect(report.changes.resolved.map((f) => f.title)).toEqual(['sshd listens on tcp port 22 (all interfaces)']);
+    expect(report.changes.new[0]).toMatchObject({ counted: true, reason: 'can read and change every site, with proxy; new since Porchlight’s first scan, and can read every site' });
+    expect(report.changes.resolved.map((f) => f.title)).toEqual(['unknown process listens on tcp port 22 (all interfaces)']);
     expect((await resolved).checkId).toBe('listening-ports');
 
     const again = await agent.scanNow();
@@ -116,13 +123,16 @@ describe('Agent on the stand-in osqueryd with a realistic laptop', () => {
     const report = await firstScan;
     const admin = report.results.find((r) => r.checkId === 'administrator-accounts')!;
     expect(admin.status).toBe('fail');
-    const [finding] = admin.findings;
-    agent.store.acknowledge('administrator-accounts', finding!.key, {}, Date.now());
+    const bob = admin.findings.find((f) => f.title === 'bob is an administrator')!;
+    agent.store.acknowledge('administrator-accounts', bob.key, {}, Date.now());
     const next = await agent.scanNow();
     const after = next.results.find((r) => r.checkId === 'administrator-accounts')!;
     expect(after.status).toBe('pass');
-    expect(after.summary).toBe('Nothing new; 1 acknowledged or disabled');
-    expect(after.findings.map((f) => f.acknowledged)).toEqual([true]);
+    expect(after.summary).toBe('Nothing needs attention (1 acknowledged, 1 listed for you to see)');
+    expect(after.findings.map((f) => [f.title, f.acknowledged])).toEqual([
+      ['ann is an administrator', false],
+      ['bob is an administrator', true],
+    ]);
   });
 
   it('shares one scan between callers instead of overlapping', async () => {
@@ -161,7 +171,7 @@ describe('Agent on the stand-in osqueryd with a realistic laptop', () => {
   });
 
   it('fails a scan clearly when osqueryd dies under it, and the next scan runs on the restarted daemon', async () => {
-    const { agent } = makeAgent({ fault: 'crash-after-queries=20' });
+    const { agent } = makeAgent({ fault: 'crash-after-queries=25' }); // a Linux scan asks 21 queries: the second one dies
     const firstScan = nextEvent(agent, 'scan-finished');
     await agent.start();
     await firstScan;

@@ -59,9 +59,11 @@ describe('OsquerydSupervisor with the stand-in osqueryd', () => {
     expect(states.map((s) => s.state)).toEqual(['starting', 'running']);
     expect(supervisor.status().pid).toBeGreaterThan(0);
 
-    expect(await supervisor.client.query('SELECT pid, name, path FROM processes')).toEqual([
+    expect(await supervisor.client.query('SELECT pid, name, path FROM processes WHERE pid = 1')).toEqual([
       { pid: '1', name: 'launchd', path: '/sbin/launchd' },
     ]);
+    // Like osqueryd, the stand-in lists its own process beside the machine's.
+    expect(await supervisor.client.query('SELECT name FROM processes WHERE pid = (SELECT pid FROM osquery_info)')).toEqual([{ name: 'osqueryd' }]);
     expect(await supervisor.client.query("SELECT NULL AS empty, 1.5 AS half, 'x' AS text")).toEqual([
       { empty: '', half: '1.5', text: 'x' },
     ]);

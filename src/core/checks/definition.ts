@@ -7,14 +7,29 @@ export const severitySchema = z.enum(['low', 'medium', 'high', 'critical']);
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
-/** SQL for one platform, and optionally what must be true for its answer to mean anything. */
+/** What must be true for a query's answer to mean anything, and what to say when it is not. */
+const preconditionSchema = z.strictObject({ sql: nonEmpty, reason: nonEmpty });
+
+/** SQL for one platform, what must hold for its answer to mean anything, and what osquery sees there. */
 const platformQuerySchema = z.strictObject({
   sql: nonEmpty,
   /**
-   * Runs first; no rows means osquery cannot see the data (usually missing rights), so the check
-   * is `unknown` with `reason` instead of turning silence into a pass or a fail.
+   * Run first, in order; the first that returns no rows makes the check `unknown` with its reason,
+   * instead of turning data osquery cannot read (usually for lack of rights) into a pass or a fail.
    */
-  precondition: z.strictObject({ sql: nonEmpty, reason: nonEmpty }).optional(),
+  preconditions: z.array(preconditionSchema).default([]),
+  /** One line: what osquery, running as this user, can and cannot see for this check. */
+  visibility: nonEmpty.optional(),
+  /** What Porchlight's osqueryd needs here to see everything this check looks at. */
+  requires: z.array(z.enum(['administrator', 'full_disk_access'])).default([]),
+  /** When osquery cannot tell: how the owner sees it themselves, and what they may confirm. */
+  selfCheck: z
+    .strictObject({
+      steps: z.array(nonEmpty).min(1),
+      /** "BitLocker protects drive C:": the owner may confirm it; shown as theirs, dated, never as a pass. */
+      confirmation: nonEmpty.optional(),
+    })
+    .optional(),
 });
 export type PlatformQuery = z.infer<typeof platformQuerySchema>;
 
@@ -28,7 +43,10 @@ const evaluationSchema = z.discriminatedUnion('kind', [
     failSummary: nonEmpty.optional(),
   }),
   z.strictObject({
-    /** One row per problem; the check fails while an unacknowledged finding exists. */
+    /**
+     * One row per problem; the check fails while an unacknowledged finding exists. A row may say
+     * `counted` = 0 (listed for the owner, not held against the check) and give its own `reason`.
+     */
     kind: z.literal('findings'),
     /** Columns whose values identify a finding across scans. */
     key: z.array(nonEmpty).min(1),
@@ -36,7 +54,10 @@ const evaluationSchema = z.discriminatedUnion('kind', [
     title: nonEmpty,
     /** Rows turned into findings by named logic in code (why an extension is risky, allowlists). */
     classifier: z.enum(CLASSIFIERS).optional(),
-    /** The first scan's rows are accepted as the baseline; only rows added later are findings. */
+    /**
+     * The first scan's rows are accepted as the baseline; only rows added later are findings. With a
+     * classifier, the classifier gets the baseline and decides what is new itself.
+     */
     baseline: z.boolean().optional(),
   }),
 ]);
@@ -54,7 +75,6 @@ export const checkDefinitionSchema = z.strictObject({
     .partialRecord(platformSchema, platformQuerySchema)
     .refine((queries) => Object.keys(queries).length > 0, 'needs SQL for at least one platform'),
   evaluation: evaluationSchema.default({ kind: 'policy' }),
-  requires: z.array(z.enum(['administrator', 'full_disk_access'])).default([]),
   remediation: z
     .strictObject({
       summary: z.string().default(''),

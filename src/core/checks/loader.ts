@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
-import { BUILTIN_CHECKS } from './catalog.js';
+import { BUILTIN_CHECKS } from './catalog/index.js';
 import { platformSchema, type Platform } from '../platform.js';
 import { describeIssues } from '../describe-issues.js';
 import { checkDefinitionSchema, type CheckDefinition, type LoadedCheck } from './definition.js';
@@ -24,6 +24,13 @@ let builtins: LoadedCheck[] | undefined;
 export function builtinChecks(): LoadedCheck[] {
   builtins ??= BUILTIN_CHECKS.map((input) => ({ ...checkDefinitionSchema.parse(input), source: { origin: 'builtin' } }));
   return builtins;
+}
+
+/** A built-in check by id; the inventory pages judge what they list the way these checks do. */
+export function builtinCheck(id: string): LoadedCheck {
+  const check = builtinChecks().find((c) => c.id === id);
+  if (!check) throw new Error(`no built-in check ${id}`);
+  return check;
 }
 
 const CHECK_FILE = /\.(json|ya?ml)$/i;

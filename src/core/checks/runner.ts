@@ -10,7 +10,8 @@ export type RawOutcome =
   | { kind: 'not_applicable' }
   | { kind: 'unknown'; reason: string }
   | { kind: 'error'; reason: string; connectionLost?: boolean }
-  | { kind: 'policy'; passed: boolean }
+  /** `detail`: what the passing query said it found (its `detail` column), for the summary. */
+  | { kind: 'policy'; passed: boolean; detail?: string }
   | { kind: 'findings'; findings: Finding[] };
 
 export interface QueryRunner {
@@ -42,8 +43,8 @@ export async function runCheck(
     }
   };
   try {
-    if (query.precondition && (await timed(query.precondition.sql)).length === 0) {
-      return { outcome: { kind: 'unknown', reason: query.precondition.reason }, queryMs };
+    for (const precondition of query.preconditions) {
+      if ((await timed(precondition.sql)).length === 0) return { outcome: { kind: 'unknown', reason: precondition.reason }, queryMs };
     }
     const rows = await timed(query.sql);
     return { outcome: judge(check, rows, context), queryMs };
@@ -58,7 +59,10 @@ export async function runCheck(
 
 function judge(check: CheckDefinition, rows: OsqueryRow[], context: ClassifierContext): RawOutcome {
   const evaluation = check.evaluation;
-  if (evaluation.kind === 'policy') return { kind: 'policy', passed: rows.length > 0 };
+  if (evaluation.kind === 'policy') {
+    const detail = rows[0]?.detail;
+    return detail ? { kind: 'policy', passed: true, detail } : { kind: 'policy', passed: rows.length > 0 };
+  }
   if (evaluation.classifier) {
     const classify = CLASSIFIER_IMPLEMENTATIONS[evaluation.classifier];
     if (!classify) return { kind: 'error', reason: `unknown classifier ${evaluation.classifier}` };
@@ -69,12 +73,12 @@ function judge(check: CheckDefinition, rows: OsqueryRow[], context: ClassifierCo
   if (missing) return { kind: 'error', reason: `the query returns no column "${missing}", which the finding key needs` };
   return {
     kind: 'findings',
-    findings: rows.map((row) => ({
-      key: evaluation.key.map((column) => row[column] ?? '').join('|'),
-      title: fillTemplate(evaluation.title, row),
-      reason: check.description,
-      detail: row,
-      counted: true,
+    findings: rows.map(({ counted, reason, ...detail }) => ({
+      key: evaluation.key.map((column) => detail[column] ?? '').join('|'),
+      title: fillTemplate(evaluation.title, detail),
+      reason: reason || check.description,
+      detail,
+      counted: counted !== '0',
     })),
   };
 }

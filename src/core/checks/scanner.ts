@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Settings } from '../settings/settings.js';
 import type { FindingChanges, HistoryStore } from '../store/history-store.js';
-import { acknowledgementKey, findingId } from '../store/history-store.js';
+import { acknowledgementKey, findingId, type OwnerConfirmation } from '../store/history-store.js';
 import type { Finding } from './classifiers.js';
 import type { Platform } from '../platform.js';
 import type { CheckDefinition, CheckStatus, LoadedCheck } from './definition.js';
@@ -24,6 +24,8 @@ export interface CheckResult {
   /** Why a check is unknown or errored (osquery's own message for errors). */
   reason: string;
   findings: ResultFinding[];
+  /** For an unknown check the owner looked at themselves: their word, dated. The status stays unknown. */
+  confirmation: OwnerConfirmation | null;
   queryMs: number;
 }
 
@@ -73,11 +75,10 @@ export class Scanner {
     const started = performance.now();
     const store = this.deps.store;
     const scanId = store.beginScan(options.trigger, startedAt);
-    const context = { listenerAllowlist: settings.listenerAllowlist };
-
     const outcomes: [LoadedCheck, RawOutcome, number][] = [];
     try {
       for (const check of checks) {
+        const context = { listenerAllowlist: settings.listenerAllowlist, platform: this.deps.platform, baseline: this.classifierBaseline(check) };
         const { outcome, queryMs } = await runCheck(check, this.deps.platform, this.deps.osquery, context);
         if (outcome.kind === 'error' && outcome.connectionLost) throw new ScanFailedError(outcome.reason);
         outcomes.push([check, outcome, queryMs]);
@@ -88,8 +89,8 @@ export class Scanner {
       throw error instanceof ScanFailedError ? error : new ScanFailedError(message);
     }
 
-    const acknowledged = store.acknowledgedKeys(startedAt);
-    const results = outcomes.map(([check, outcome, queryMs]) => this.result(check, outcome, queryMs, acknowledged, startedAt));
+    const decisions = ownerDecisions(store, startedAt);
+    const results = outcomes.map(([check, outcome, queryMs]) => this.result(check, outcome, queryMs, decisions, startedAt));
     const finishedAt = this.now();
     let changes: FindingChanges;
     try {
@@ -127,39 +128,62 @@ export class Scanner {
     check: LoadedCheck,
     outcome: RawOutcome,
     queryMs: number,
-    acknowledged: Set<string>,
+    decisions: OwnerDecisions,
     at: number,
   ): CheckResult {
-    const base = { checkId: check.id, title: check.title, category: check.category, severity: check.severity, queryMs, reason: '' };
+    const base = {
+      checkId: check.id,
+      title: check.title,
+      category: check.category,
+      severity: check.severity,
+      queryMs,
+      reason: '',
+      confirmation: null,
+    };
     switch (outcome.kind) {
       case 'not_applicable':
         return { ...base, status: 'not_applicable', summary: `Not checked on ${PLATFORM_NAMES[this.deps.platform]}`, findings: [] };
-      case 'unknown':
-        return { ...base, status: 'unknown', summary: `Cannot tell: ${outcome.reason}`, reason: outcome.reason, findings: [] };
+      case 'unknown': {
+        // Only a check that asks for the owner's word can carry it (one stored before an update made it readable cannot).
+        const confirmable = check.queries[this.deps.platform]?.selfCheck?.confirmation !== undefined;
+        const confirmations = confirmable ? decisions.confirmations : new Map<string, OwnerConfirmation>();
+        return judgeUnknown({ ...base, status: 'unknown', summary: '', reason: outcome.reason, findings: [] }, confirmations);
+      }
       case 'error':
         return { ...base, status: 'error', summary: 'The check could not run', reason: outcome.reason, findings: [] };
       case 'policy': {
         const evaluation = check.evaluation.kind === 'policy' ? check.evaluation : undefined;
+        const passSummary = evaluation?.passSummary ?? 'Passed';
         return outcome.passed
-          ? { ...base, status: 'pass', summary: evaluation?.passSummary ?? 'Passed', findings: [] }
+          ? { ...base, status: 'pass', summary: outcome.detail ? `${passSummary} (${outcome.detail})` : passSummary, findings: [] }
           : { ...base, status: 'fail', summary: evaluation?.failSummary ?? 'Failed', findings: [] };
       }
       case 'findings': {
         const findings = this.applyBaseline(check, outcome.findings, at).map((finding) => ({ ...finding, id: findingId(check.id, finding.key) }));
-        return { ...base, ...judgeFindings(check.id, findings, acknowledged) };
+        return { ...base, ...judgeFindings(check.id, findings, decisions.acknowledged) };
       }
     }
   }
 
-  /** A baseline check's first scan accepts what is there; later scans report only additions. */
+  /** The baseline a classifier judges against (it decides itself what is new), when its check keeps one. */
+  private classifierBaseline(check: LoadedCheck): ReadonlySet<string> | undefined {
+    const evaluation = check.evaluation;
+    if (evaluation.kind !== 'findings' || !evaluation.baseline || !evaluation.classifier) return undefined;
+    return this.deps.store.baseline(check.id);
+  }
+
+  /**
+   * A baseline check's first scan accepts what is there. Later scans report only additions, or,
+   * with a classifier, what the classifier made of the baseline it was given.
+   */
   private applyBaseline(check: LoadedCheck, findings: Finding[], at: number): Finding[] {
     if (check.evaluation.kind !== 'findings' || !check.evaluation.baseline) return findings;
     const baseline = this.deps.store.baseline(check.id);
     if (!baseline) {
       this.deps.store.setBaseline(check.id, findings.map((f) => f.key), at);
-      return [];
+      return check.evaluation.classifier ? findings : [];
     }
-    return findings.filter((finding) => !baseline.has(finding.key));
+    return check.evaluation.classifier ? findings : findings.filter((finding) => !baseline.has(finding.key));
   }
 }
 
@@ -176,22 +200,46 @@ function judgeFindings(
 ): { status: 'pass' | 'fail'; summary: string; findings: ResultFinding[] } {
   const findings = found.map((f) => ({ ...f, acknowledged: acknowledged.has(acknowledgementKey(checkId, f.key)) }));
   const open = findings.filter(needsAttention).length;
-  const quiet = findings.length - open;
+  const acknowledgedCount = findings.filter((f) => f.counted && f.acknowledged).length;
+  const listed = findings.filter((f) => !f.counted).length;
+  const others = [acknowledgedCount && `${acknowledgedCount} acknowledged`, listed && `${listed} listed for you to see`].filter(Boolean).join(', ');
+  const extra = others ? ` (${others})` : '';
   if (open > 0) {
-    const extra = quiet ? ` (${quiet} more acknowledged or disabled)` : '';
     return { status: 'fail', summary: `${open} ${open === 1 ? 'finding needs' : 'findings need'} attention${extra}`, findings };
   }
-  return { status: 'pass', summary: quiet ? `Nothing new; ${quiet} acknowledged or disabled` : 'Nothing found', findings };
+  return { status: 'pass', summary: findings.length ? `Nothing needs attention${extra}` : 'Nothing found', findings };
 }
 
-/** The latest results again after acknowledgements changed, without asking osquery. */
-export function withAcknowledgements(report: ScanReport, acknowledged: Set<string>): ScanReport {
+/** What the owner decided about findings and checks, as of one moment. */
+export interface OwnerDecisions {
+  /** Acknowledged findings, by `acknowledgementKey`. */
+  acknowledged: Set<string>;
+  /** The owner's confirmations in force, by check id. */
+  confirmations: Map<string, OwnerConfirmation>;
+}
+
+export function ownerDecisions(store: Pick<HistoryStore, 'acknowledgedKeys' | 'confirmations'>, at: number): OwnerDecisions {
+  return { acknowledged: store.acknowledgedKeys(at), confirmations: store.confirmations(at) };
+}
+
+/** An unknown result, with the owner's confirmation when they gave one: still unknown, said as theirs. */
+function judgeUnknown(result: CheckResult, confirmations: Map<string, OwnerConfirmation>): CheckResult {
+  const confirmation = confirmations.get(result.checkId) ?? null;
+  const summary = confirmation
+    ? `Confirmed by you on ${new Date(confirmation.confirmedAt).toISOString().slice(0, 10)}: ${confirmation.statement}`
+    : `Cannot tell: ${result.reason}`;
+  return { ...result, summary, confirmation };
+}
+
+/** The latest results again after the owner acknowledged a finding or confirmed a check, without asking osquery. */
+export function withOwnerDecisions(report: ScanReport, decisions: OwnerDecisions): ScanReport {
   return {
     ...report,
     results: report.results.map((result) => {
+      if (result.status === 'unknown') return judgeUnknown(result, decisions.confirmations);
       if (result.status !== 'pass' && result.status !== 'fail') return result;
       if (result.findings.length === 0) return result;
-      return { ...result, ...judgeFindings(result.checkId, result.findings, acknowledged) };
+      return { ...result, ...judgeFindings(result.checkId, result.findings, decisions.acknowledged) };
     }),
   };
 }

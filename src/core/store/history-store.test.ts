@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, removeTempDirs, tempDir } from '../../../test/helpers/standin.js';
 import type { Finding } from '../checks/classifiers.js';
 import { DATABASE_FILE, HistoryStore, type CheckResultRecord } from './history-store.js';
+import { MIGRATIONS } from './migrations.js';
 
 const opened: HistoryStore[] = [];
 afterEach(() => {
@@ -31,7 +33,7 @@ describe('HistoryStore', () => {
     const { store } = open();
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
   });
 
   it('extends a run of unchanged results instead of adding rows, and adds one when the result changes', () => {
@@ -93,6 +95,31 @@ describe('HistoryStore', () => {
     expect(store.history().map((h) => h.checkId)).toEqual(['new']);
     expect(store.findings({ includeResolved: true })).toEqual([]);
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM scans').get()).toEqual({ n: 1 });
+  });
+
+  it('keeps the owner’s confirmation of a check until it lapses, and can take it back', () => {
+    const { store } = open();
+    store.confirm('disk-encryption', { statement: 'BitLocker protects drive C:', confirmedAt: 10 * DAY, expiresAt: 100 * DAY });
+    expect(store.confirmations(50 * DAY)).toEqual(
+      new Map([['disk-encryption', { statement: 'BitLocker protects drive C:', confirmedAt: 10 * DAY, expiresAt: 100 * DAY }]]),
+    );
+    expect(store.confirmations(100 * DAY).size).toBe(0);
+    expect(store.unconfirm('disk-encryption')).toBe(true);
+    expect(store.unconfirm('disk-encryption')).toBe(false);
+    expect(store.confirmations(50 * DAY).size).toBe(0);
+  });
+
+  it('brings a history written by the previous schema up to date and keeps it', () => {
+    const dataDir = tempDir();
+    const old = new Database(path.join(dataDir, DATABASE_FILE));
+    old.exec(MIGRATIONS[0]!);
+    old.pragma('user_version = 1');
+    old.prepare("INSERT INTO scans (started_at, finished_at, trigger, status) VALUES (1, 2, 'cli', 'ok')").run();
+    old.close();
+    const { store } = open(dataDir);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(store.lastScan()).toMatchObject({ trigger: 'cli', status: 'ok' });
+    store.confirm('x', { statement: 'ok', confirmedAt: 1, expiresAt: 2 });
   });
 
   it('moves a corrupt database aside with a timestamp, starts a fresh one and says so', () => {

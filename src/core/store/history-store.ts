@@ -58,6 +58,13 @@ export interface ScanRecord {
   error: string | null;
 }
 
+/** The owner's own word for a check osquery cannot see ("I checked, it is on"). Never a pass. */
+export interface OwnerConfirmation {
+  statement: string;
+  confirmedAt: number;
+  expiresAt: number;
+}
+
 /** How `acknowledgedKeys` names a finding: its check and its key. */
 export function acknowledgementKey(checkId: string, key: string): string {
   return `${checkId}\0${key}`;
@@ -286,6 +293,29 @@ finding(checkId: string, key: string, now: number = Date.now()): StoredFinding |
     return this.sql('DELETE FROM acknowledgements WHERE check_id = ? AND key = ?').run(checkId, key).changes > 0;
   }
 
+  confirm(checkId: string, confirmation: OwnerConfirmation): void {
+    this.sql(
+      `INSERT INTO confirmations (check_id, statement, confirmed_at, expires_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (check_id) DO UPDATE SET statement = excluded.statement, confirmed_at = excluded.confirmed_at,
+         expires_at = excluded.expires_at`,
+    ).run(checkId, confirmation.statement, confirmation.confirmedAt, confirmation.expiresAt);
+  }
+
+  unconfirm(checkId: string): boolean {
+    return this.sql('DELETE FROM confirmations WHERE check_id = ?').run(checkId).changes > 0;
+  }
+
+  /** The owner's confirmations still in force at `now`, by check id. */
+  confirmations(now: number): Map<string, OwnerConfirmation> {
+    const rows = this.sql('SELECT check_id, statement, confirmed_at, expires_at FROM confirmations WHERE expires_at > ?').all(now) as {
+      check_id: string;
+      statement: string;
+      confirmed_at: number;
+      expires_at: number;
+    }[];
+    return new Map(rows.map((row) => [row.check_id, { statement: row.statement, confirmedAt: row.confirmed_at, expiresAt: row.expires_at }]));
+  }
+
   /** The baseline keys of a check, or undefined before its first baseline was taken. */
   baseline(checkId: string): Set<string> | undefined {
     const known = this.sql('SELECT 1 FROM baseline_checks WHERE check_id = ?').get(checkId);
@@ -348,6 +378,7 @@ finding(checkId: string, key: string, now: number = Date.now()): StoredFinding |
         this.sql('DELETE FROM scans WHERE started_at < ?').run(cutoff);
         this.sql('DELETE FROM findings WHERE resolved_at IS NOT NULL AND resolved_at < ?').run(cutoff);
         this.sql('DELETE FROM acknowledgements WHERE until IS NOT NULL AND until < ?').run(cutoff);
+        this.sql('DELETE FROM confirmations WHERE expires_at < ?').run(cutoff);
       })
       .immediate();
   }

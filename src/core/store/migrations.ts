@@ -67,6 +67,15 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  `
+  -- "I checked, it is on": the owner's own word where osquery cannot see, dated and expiring.
+  CREATE TABLE confirmations (
+    check_id TEXT PRIMARY KEY,
+    statement TEXT NOT NULL,
+    confirmed_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** Brings the schema up to date; safe when two processes open the same file at once. */
