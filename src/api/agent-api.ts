@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Agent } from '../core/agent.js';
+import { CheckNotFoundError, NotConfirmableError } from '../core/checks/owner-confirmation.js';
 import { browserExtensions, listeningPorts } from '../core/checks/inventory.js';
+import { builtinCheck } from '../core/checks/loader.js';
 import { osqueryTablesFor } from '../core/osquery/schema.js';
 import { ApiError } from './call-result.js';
 import { isOpenableLink, type ApiHandlers } from './contract.js';
@@ -41,6 +43,7 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
       const check = agent.checks().find((c) => c.id === id);
       if (!check) throw new ApiError('not-found', `no check ${id}`);
       const { platform } = agent;
+      const query = check.queries[platform];
       return {
         check: {
           id: check.id,
@@ -48,9 +51,11 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
           description: check.description,
           category: check.category,
           severity: check.severity,
-          requires: check.requires,
+          requires: query?.requires ?? [],
           appliesHere: platform in check.queries,
           source: check.source.origin,
+          visibility: query?.visibility ?? null,
+          selfCheck: query?.selfCheck ? { steps: query.selfCheck.steps, confirmation: query.selfCheck.confirmation ?? null } : null,
           remediation: {
             summary: check.remediation.summary,
             steps: check.remediation.steps[platform] ?? [],
@@ -70,6 +75,16 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
       return agent.acknowledge(findingId, { until: until ?? null, note }) ?? notFound(findingId);
     },
     unacknowledge: async ({ findingId }) => agent.unacknowledge(findingId) ?? notFound(findingId),
+    confirmCheck: async ({ checkId }) => {
+      try {
+        return agent.confirm(checkId);
+      } catch (error) {
+        if (error instanceof CheckNotFoundError) throw new ApiError('not-found', error.message);
+        if (error instanceof NotConfirmableError) throw new ApiError('invalid-request', error.message);
+        throw error;
+      }
+    },
+    unconfirmCheck: async ({ checkId }) => ({ removed: agent.unconfirm(checkId) }),
     getHistory: async ({ checkId, since }) => agent.store.history({ checkId, since }),
     runQuery: async ({ sql }) => {
       requireRunning();
@@ -87,12 +102,12 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
       })),
     listPorts: async () => {
       requireRunning();
-      return listeningPorts(agent.supervisor.client, agent.settings.get().listenerAllowlist);
+      return listeningPorts(agent.supervisor.client, builtinCheck('listening-ports'), agent.platform, agent.settings.get().listenerAllowlist);
     },
     listExtensions: async () => {
       requireRunning();
-      const check = agent.checks().find((c) => c.id === 'browser-extensions');
-      return check ? browserExtensions(agent.supervisor.client, check, agent.platform) : [];
+      const check = builtinCheck('browser-extensions');
+      return browserExtensions(agent.supervisor.client, check, agent.platform, agent.store.baseline(check.id));
     },
     getSettings: async () => agent.settings.get(),
     updateSettings: async ({ patch }) => {

@@ -43,6 +43,9 @@ export const storedFindingSchema = resultFindingSchema.extend({
   acknowledgedUntil: timestamp.nullable(),
 });
 
+/** The owner's "I checked, it is on" for a check osquery cannot see; the check stays unknown. */
+export const ownerConfirmationSchema = z.object({ statement: z.string(), confirmedAt: timestamp, expiresAt: timestamp });
+
 export const checkResultSchema = z.object({
   checkId: z.string(),
   title: z.string(),
@@ -52,6 +55,7 @@ export const checkResultSchema = z.object({
   summary: z.string(),
   reason: z.string(),
   findings: z.array(resultFindingSchema),
+  confirmation: ownerConfirmationSchema.nullable(),
 });
 
 export const scanReportSchema = z.object({
@@ -97,9 +101,14 @@ export const checkDetailSchema = z.object({
     description: z.string(),
     category: z.string(),
     severity: severitySchema,
+    /** What osquery would need here to see everything this check looks at. */
     requires: z.array(z.string()),
     appliesHere: z.boolean(),
     source: z.enum(['builtin', 'user']),
+    /** What osquery, running as this user, can and cannot see for this check here. */
+    visibility: z.string().nullable(),
+    /** How the owner can see it themselves when osquery cannot, and what they may confirm. */
+    selfCheck: z.object({ steps: z.array(z.string()), confirmation: z.string().nullable() }).nullable(),
     remediation: z.object({
       summary: z.string(),
       steps: z.array(z.string()),
@@ -137,6 +146,7 @@ export const tableSchemaDto = z.object({
 
 const empty = z.object({}).strict();
 const findingRef = z.object({ findingId: z.string().min(1).max(200) }).strict();
+const checkRef = z.object({ checkId: z.string().min(1).max(100) }).strict();
 
 /** Every call: request and response schemas. */
 export const API = {
@@ -157,6 +167,8 @@ export const API = {
     response: storedFindingSchema,
   },
   unacknowledge: { request: findingRef, response: storedFindingSchema },
+  confirmCheck: { request: checkRef, response: ownerConfirmationSchema },
+  unconfirmCheck: { request: checkRef, response: z.object({ removed: z.boolean() }) },
   getHistory: {
     request: z.object({ checkId: z.string().max(100).optional(), since: timestamp.optional() }).strict(),
     response: z.array(historyEntrySchema),
@@ -176,8 +188,11 @@ export const API = {
         port: z.number(),
         protocol: z.string(),
         address: z.string(),
+        services: z.string(),
         exposed: z.boolean(),
         allowed: z.boolean(),
+        judgement: z.enum(['counted', 'allowed', 'system service', 'this computer only', 'client or discovery']),
+        note: z.string(),
       }),
     ),
   },
@@ -191,10 +206,16 @@ export const API = {
         version: z.string(),
         user: z.string(),
         profile: z.string(),
-        permissions: z.string(),
-        enabled: z.boolean(),
-        fromStore: z.boolean(),
+        path: z.string(),
+        source: z.string(),
+        granted: z.array(z.string()),
+        sites: z.string(),
+        mayRequest: z.array(z.string()),
+        enabled: z.enum(['yes', 'no', 'unknown']),
+        known: z.string(),
         risk: z.string(),
+        note: z.string(),
+        counted: z.boolean(),
       }),
     ),
   },
@@ -239,6 +260,7 @@ export type ScanReportDto = ApiResponse<'scanNow'>;
 export type CheckResultDto = z.output<typeof checkResultSchema>;
 export type StoredFindingDto = z.output<typeof storedFindingSchema>;
 export type CheckDetail = ApiResponse<'getCheck'>;
+export type OwnerConfirmationDto = z.output<typeof ownerConfirmationSchema>;
 export type SettingsDto = ApiResponse<'getSettings'>;
 export type TableDto = z.output<typeof tableSchemaDto>;
 export type OverallState = z.output<typeof overallStateSchema>;

@@ -7,6 +7,7 @@ import { OsquerydStartError, SupervisorBusyError } from '../core/osquery/supervi
 import { InvalidSettingsError } from '../core/settings/settings.js';
 import type { Command, CommandIo } from './commands/command.js';
 import { checkCommand } from './commands/check.js';
+import { confirmCommand } from './commands/confirm.js';
 import { checksImportCommand, checksListCommand } from './commands/checks.js';
 import { daemonCommand } from './commands/daemon.js';
 import { ackCommand, findingsCommand, historyCommand } from './commands/findings.js';
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   checksImportCommand,
   findingsCommand,
   ackCommand,
+  confirmCommand,
   historyCommand,
   daemonCommand,
   serveCommand,

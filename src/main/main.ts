@@ -23,6 +23,7 @@ import { EVENT_CHANNEL } from '../api/ipc-channels.js';
 import { Agent } from '../core/agent.js';
 import { needsAttention } from '../core/checks/scanner.js';
 import { demoSetup } from '../core/demo.js';
+import { platformSchema } from '../core/platform.js';
 import { resolveDataDir } from '../core/paths/data-dir.js';
 import { projectRoot } from '../core/paths/project-assets.js';
 import { APP_ID } from './app-id.js';
@@ -39,7 +40,13 @@ const RESCAN_DEBOUNCE_MS = 30_000;
 
 const { values: flags } = parseArgs({
   args: process.argv.slice(app.isPackaged ? 1 : 2),
-  options: { demo: { type: 'boolean' }, 'data-dir': { type: 'string' }, hidden: { type: 'boolean' }, osqueryd: { type: 'string' } },
+  options: {
+    demo: { type: 'boolean' },
+    platform: { type: 'string' },
+    'data-dir': { type: 'string' },
+    hidden: { type: 'boolean' },
+    osqueryd: { type: 'string' },
+  },
   strict: false,
 });
 
@@ -158,7 +165,8 @@ async function start(): Promise<void> {
   if (process.platform === 'darwin') app.dock?.hide();
   // The CLI's rule, so the tray app and `porchlight` always share one data dir.
   const baseDir = resolveDataDir({ flag: typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined });
-  const demo = flags.demo ? demoSetup(baseDir) : undefined;
+  const demoPlatform = platformSchema.safeParse(flags.platform);
+  const demo = flags.demo ? demoSetup(baseDir, process.env, demoPlatform.success ? demoPlatform.data : undefined) : undefined;
   const dataDir = demo?.dataDir ?? baseDir;
   const settings = openElectronSettings(dataDir);
   const current = new Agent({

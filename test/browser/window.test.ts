@@ -48,7 +48,7 @@ describe('the Porchlight window in Chromium, against porchlight serve on the sta
     await expect(checkRow(page, 'Disk encryption').getAttribute('aria-label')).resolves.toBe('Disk encryption: pass');
     await expect(checkRow(page, 'Services open to the network').getAttribute('aria-label')).resolves.toBe('Services open to the network: fail');
     await expect(checkRow(page, 'Screen lock').getAttribute('aria-label')).resolves.toBe('Screen lock: not applicable');
-    expect(await checkRow(page, 'Browser extensions').textContent()).toContain('2 findings need attention');
+    expect(await checkRow(page, 'Browser extensions').textContent()).toContain('5 findings need attention');
     await expect(page.getByRole('status').filter({ hasText: 'Needs attention' }).count()).resolves.toBe(1);
     await page.screenshot({ path: path.join(ARTIFACTS, 'overview.png'), fullPage: true });
 
@@ -62,13 +62,13 @@ describe('the Porchlight window in Chromium, against porchlight serve on the sta
   it('shows a new finding after the laptop changes and "Scan now" is pressed', async () => {
     const { serve, page } = await open();
     serve.editFixture((laptop) => {
-      laptop.tables.processes!.push({ pid: 5151, name: 'python3', path: '/usr/bin/python3' });
-      laptop.tables.listening_ports!.push({ pid: 5151, port: 8080, protocol: 6, address: '0.0.0.0' });
+      laptop.tables.processes!.push({ pid: 5151, name: 'python3', path: '/usr/bin/python3', uid: 1000 });
+      laptop.tables.process_open_sockets!.push({ pid: 5151, socket: 30001, family: 2, protocol: 6, local_address: '0.0.0.0', local_port: 8080, remote_port: 0, state: 'LISTEN' });
     });
     const scan = page.getByRole('button', { name: 'Scan now' });
     await scan.click();
     await page.getByRole('button', { name: 'Scan now' }).waitFor();
-    await expect.poll(() => checkRow(page, 'Services open to the network').textContent()).toContain('4 findings need attention');
+    await expect.poll(() => checkRow(page, 'Services open to the network').textContent()).toContain('6 findings need attention');
     await checkRow(page, 'Services open to the network').click();
     await page.locator('.finding strong').filter({ hasText: 'python3 listens on tcp port 8080 (all interfaces)' }).waitFor();
   });
@@ -96,24 +96,24 @@ describe('the Porchlight window in Chromium, against porchlight serve on the sta
   it('acknowledging a finding takes it out of the failing count, and un-acknowledging puts it back', async () => {
     const { page } = await open();
     await checkRow(page, 'Services open to the network').click();
-    await page.getByRole('button', { name: 'Acknowledge sshd listens on tcp port 22 (all interfaces)' }).click();
-    await page.getByRole('button', { name: 'Un-acknowledge sshd listens on tcp port 22 (all interfaces)' }).waitFor();
-    await expect.poll(() => page.locator('.result').textContent()).toContain('2 findings need attention (1 more acknowledged or disabled)');
+    await page.getByRole('button', { name: 'Acknowledge node listens on tcp port 3000 (all interfaces)' }).click();
+    await page.getByRole('button', { name: 'Un-acknowledge node listens on tcp port 3000 (all interfaces)' }).waitFor();
+    await expect.poll(() => page.locator('.result').textContent()).toContain('4 findings need attention (1 acknowledged)');
     await page.getByRole('link', { name: '← Overview' }).click();
-    expect(await checkRow(page, 'Services open to the network').textContent()).toContain('2 findings need attention');
+    expect(await checkRow(page, 'Services open to the network').textContent()).toContain('4 findings need attention');
 
     await checkRow(page, 'Services open to the network').click();
-    await page.getByRole('button', { name: 'Un-acknowledge sshd listens on tcp port 22 (all interfaces)' }).click();
-    await expect.poll(() => page.locator('.result').textContent()).toContain('3 findings need attention');
+    await page.getByRole('button', { name: 'Un-acknowledge node listens on tcp port 3000 (all interfaces)' }).click();
+    await expect.poll(() => page.locator('.result').textContent()).toContain('5 findings need attention');
   });
 
   it("runs SQL in the console, and shows osquery's own error for bad SQL", async () => {
     const { page } = await open();
     await page.getByRole('link', { name: 'SQL console' }).click();
     const sql = page.getByLabel('SQL', { exact: true });
-    await sql.fill('SELECT port, address FROM listening_ports ORDER BY port');
+    await sql.fill("SELECT local_port, local_address FROM process_open_sockets WHERE state = 'LISTEN' AND net_namespace = 0 ORDER BY local_port");
     await page.getByRole('button', { name: 'Run query' }).click();
-    await page.getByText('5 rows in').waitFor();
+    await page.getByText('9 rows in').waitFor();
     expect(await page.locator('.sql-main tbody tr').first().textContent()).toBe('220.0.0.0');
 
     await sql.fill('SELECT * FROM no_such_table');
@@ -134,10 +134,13 @@ describe('the Porchlight window in Chromium, against porchlight serve on the sta
     await page.getByRole('button', { name: 'Port', exact: true }).click();
     await page.getByRole('button', { name: 'Port ▲' }).click();
     await page.getByRole('button', { name: 'Port ▼' }).waitFor();
-    expect(await table.getByRole('row').nth(1).textContent()).toContain('5432');
-    await page.getByLabel('Filter').fill('sshd');
+    expect(await table.getByRole('row').nth(1).textContent()).toContain('46233');
+    await page.getByLabel('Filter').fill('java');
     await expect.poll(() => table.getByRole('row').count()).toBe(2);
-    expect(await table.getByRole('row').nth(1).textContent()).toContain('Yes');
+    expect(await table.getByRole('row').nth(1).textContent()).toContain('Open to the network');
+    await page.getByLabel('Filter').fill('5353');
+    await expect.poll(() => table.getByRole('row').count()).toBe(4);
+    expect(await table.getByRole('row').nth(1).textContent()).toContain('client or discovery');
   });
 
   it('lists browser extensions with the risk the check sees in each', async () => {
@@ -145,9 +148,13 @@ describe('the Porchlight window in Chromium, against porchlight serve on the sta
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Browser extensions' }).click();
     const row = page.getByRole('row').filter({ hasText: 'Coupon Finder Pro' });
     await row.waitFor();
-    expect(await row.textContent()).toContain('can read and change all websites (<all_urls>); powerful permissions: cookies, webRequest');
-    expect(await page.getByRole('row').filter({ hasText: 'Google Docs Offline' }).textContent()).toContain('None found');
-    expect(await page.getByRole('row').filter({ hasText: 'Old Screenshot Tool' }).textContent()).toContain('No');
+    expect(await row.textContent()).toContain('Counted: can read and change every site, with cookies, webRequest');
+    expect(await row.textContent()).toContain('cannot tell');
+    expect(await page.getByRole('row').filter({ hasText: 'Google Docs Offline' }).textContent()).toContain(
+      'Google Docs Offline, a well-known extension: can read docs.google.com, drive.google.com',
+    );
+    expect(await page.getByRole('row').filter({ hasText: 'Old Screenshot Tool' }).textContent()).toContain('no');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'extensions.png'), fullPage: true });
   });
 
   it('says when osqueryd is missing, why, and what to do, with a way to retry', async () => {
@@ -161,6 +168,25 @@ describe('the Porchlight window in Chromium, against porchlight serve on the sta
     await page.getByRole('button', { name: 'Run query' }).click();
     await page.getByRole('alert').filter({ hasText: 'osquery could not run the query' }).waitFor();
     expect(await page.getByRole('alert').filter({ hasText: 'osquery could not run the query' }).textContent()).toContain('osquery is not running (failed)');
+  });
+
+  it('lets the owner confirm what osquery cannot see, shown as theirs and not as a pass (Windows demo laptop)', async () => {
+    const { page } = await open({ args: ['--demo', '--platform', 'windows'] });
+    await expect(checkRow(page, 'Disk encryption').getAttribute('aria-label')).resolves.toBe('Disk encryption: unknown');
+    await checkRow(page, 'Disk encryption').click();
+    await page.getByRole('heading', { name: 'See for yourself' }).waitFor();
+    expect(await page.getByText('What osquery sees as you:').textContent()).toContain('Windows shows BitLocker’s state only to administrators');
+    await page.getByRole('button', { name: 'I checked: BitLocker (Device encryption) protects drive C:' }).click();
+    await page.getByRole('button', { name: 'Take it back' }).waitFor();
+    expect(await page.locator('.result .badge').textContent()).toBe('Confirmed by you');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'confirmed-by-you.png'), fullPage: true });
+    await page.getByRole('link', { name: '← Overview' }).click();
+    await expect(checkRow(page, 'Disk encryption').getAttribute('aria-label')).resolves.toBe('Disk encryption: confirmed by you');
+
+    await checkRow(page, 'Disk encryption').click();
+    await page.getByRole('button', { name: 'Take it back' }).click();
+    await page.getByRole('button', { name: 'I checked: BitLocker (Device encryption) protects drive C:' }).waitFor();
+    expect(await page.locator('.result .badge').textContent()).toBe('Unknown');
   });
 
   it('labels demo data clearly', async () => {

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, copyDemoLaptop, removeTempDirs, runCli, STANDIN_OSQUERYD, standinEnv, tempDir } from '../helpers/standin.js';
+import { CLI, copyDemoLaptop, laptopFile, removeTempDirs, runCli, STANDIN_OSQUERYD, standinEnv, tempDir } from '../helpers/standin.js';
 
 afterEach(removeTempDirs);
 
@@ -20,7 +20,13 @@ interface CheckJson {
   schemaVersion: number;
   scan: { osquery: string; platform: string };
   counts: Record<string, number>;
-  results: { id: string; status: string; summary: string; findings: { id: string; title: string; acknowledged: boolean }[] }[];
+  results: {
+    id: string;
+    status: string;
+    summary: string;
+    confirmation: { statement: string } | null;
+    findings: { id: string; title: string; acknowledged: boolean }[];
+  }[];
   changes: { new: { id: string; title: string }[]; resolved: { id: string; title: string }[] };
 }
 
@@ -30,24 +36,25 @@ describe('porchlight check', () => {
     const result = await porchlight(['check']);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^pass\s+Disk encryption\s+The startup disk is encrypted$/m);
-    expect(result.stdout).toMatch(/^FAIL\s+Browser extensions\s+2 findings need attention/m);
+    expect(result.stdout).toMatch(/^FAIL\s+Browser extensions\s+5 findings need attention \(3 listed for you to see\)$/m);
     expect(result.stdout).toContain('Coupon Finder Pro (chrome)');
-    expect(result.stdout).toContain('can read and change all websites (<all_urls>); powerful permissions: cookies, webRequest');
-    expect(result.stdout).toMatch(/^FAIL\s+Services open to the network\s+3 findings need attention/m);
-    expect(result.stdout).toContain('unknown process listens on udp port 5353 (all interfaces)');
+    expect(result.stdout).toContain('can read and change every site, with cookies, webRequest');
+    expect(result.stdout).toMatch(/^FAIL\s+Services open to the network\s+5 findings need attention$/m);
+    // avahi's mDNS socket is a discovery protocol every Linux desktop runs, not a service to count.
+    expect(result.stdout).not.toContain('udp port 5353');
     expect(result.stdout).toMatch(/^n\/a\s+Screen lock\s+Not checked on Linux$/m);
-    expect(result.stdout).toContain('Changes since the last scan: 8 new, 0 resolved');
+    expect(result.stdout).toContain('Changes since the last scan: 17 new, 0 resolved');
   });
 
   it('prints the versioned JSON report, and the next scan says what changed', async () => {
     const { porchlight, edit } = laptop();
     const first = JSON.parse((await porchlight(['check', '--json'])).stdout) as CheckJson;
-    expect(first.schemaVersion).toBe(1);
+    expect(first.schemaVersion).toBe(2);
     expect(first.scan).toMatchObject({ osquery: 'own', platform: 'linux' });
-    expect(first.counts).toEqual({ pass: 6, fail: 5, unknown: 0, not_applicable: 3, error: 0 });
+    expect(first.counts).toEqual({ pass: 2, fail: 9, unknown: 0, not_applicable: 4, error: 0 });
 
     edit((data) => {
-      data.tables.listening_ports = data.tables.listening_ports!.filter((row) => row.port !== 3000);
+      data.tables.process_open_sockets = data.tables.process_open_sockets!.filter((row) => row.local_port !== 3000);
       data.tables.user_ssh_keys = [];
       data.tables.suid_bin!.push({ path: '/tmp/.hidden/rootshell', username: 'root', groupname: 'root', permissions: 'S' });
     });
@@ -64,24 +71,57 @@ describe('porchlight check', () => {
     const { porchlight } = laptop();
     const report = JSON.parse((await porchlight(['check', '--json', '--only', 'administrator-accounts'])).stdout) as CheckJson;
     expect(report.results.map((r) => [r.id, r.status])).toEqual([['administrator-accounts', 'fail']]);
-    const id = report.results[0]!.findings[0]!.id;
+    const bob = report.results[0]!.findings.find((f) => f.title === 'bob is an administrator')!;
 
     const findings = await porchlight(['findings']);
-    expect(findings.stdout).toContain(`${id}  administrator-accounts  ann is an administrator`);
+    expect(findings.stdout).toContain(`${bob.id}  administrator-accounts  bob is an administrator`);
 
-    const ack = await porchlight(['ack', id, '--until', '2099-01-01']);
-    expect(ack.stdout).toBe('Acknowledged until 2099-01-01T00:00:00.000Z: ann is an administrator\n');
+    const ack = await porchlight(['ack', bob.id, '--until', '2099-01-01']);
+    expect(ack.stdout).toBe('Acknowledged until 2099-01-01T00:00:00.000Z: bob is an administrator\n');
 
     const after = await porchlight(['check', '--only', 'administrator-accounts']);
     expect(after.code).toBe(0);
-    expect(after.stdout).toMatch(/^pass\s+Administrator accounts\s+Nothing new; 1 acknowledged or disabled$/m);
+    expect(after.stdout).toMatch(/^pass\s+Administrator accounts\s+Nothing needs attention \(1 acknowledged, 1 listed for you to see\)$/m);
     expect((await porchlight(['findings'])).stdout).toContain('acknowledged until 2099-01-01');
 
     const history = await porchlight(['history', '--check', 'administrator-accounts', '--json']);
     expect((JSON.parse(history.stdout) as { status: string }[]).map((h) => h.status)).toEqual(['fail', 'pass']);
 
-    expect((await porchlight(['ack', id, '--remove'])).stdout).toBe('No longer acknowledged: ann is an administrator\n');
+    expect((await porchlight(['ack', bob.id, '--remove'])).stdout).toBe('No longer acknowledged: bob is an administrator\n');
     expect((await porchlight(['check', '--only', 'administrator-accounts'])).code).toBe(1);
+  });
+
+  it('judges another OS’s checks with --platform, and keeps the owner’s confirmation of what osquery cannot see', async () => {
+    const dir = tempDir();
+    const fixture = path.join(dir, 'windows.json');
+    copyFileSync(laptopFile('windows-default'), fixture);
+    const env = { STANDIN_FIXTURE: fixture, STANDIN_PLATFORM: 'windows', PORCHLIGHT_OSQUERYD: STANDIN_OSQUERYD, PORCHLIGHT_HOME: path.join(dir, 'data') };
+    const porchlight = (args: string[]) => runCli(args, env);
+
+    const first = JSON.parse((await porchlight(['check', '--json', '--platform', 'windows'])).stdout) as CheckJson;
+    expect(first.scan.platform).toBe('windows');
+    const status = (report: CheckJson, id: string) => report.results.find((r) => r.id === id);
+    expect(status(first, 'disk-encryption')).toMatchObject({ status: 'unknown', confirmation: null });
+    expect(status(first, 'firewall')?.status).toBe('pass');
+    const hint = await porchlight(['check', '--platform', 'windows', '--only', 'disk-encryption']);
+    expect(hint.stdout).toContain('Disk encryption: see for yourself — Open Settings → Privacy & security → Device encryption');
+    expect(hint.stdout).toContain('Then `porchlight confirm disk-encryption` records "BitLocker (Device encryption) protects drive C:" as your word.');
+
+    const confirm = await porchlight(['confirm', 'disk-encryption', '--platform', 'windows']);
+    expect(confirm.code).toBe(0);
+    expect(confirm.stdout).toMatch(/^Recorded as confirmed by you: BitLocker \(Device encryption\) protects drive C:\nPorchlight will ask again after \d{4}-\d\d-\d\d\.\n$/);
+    const text = await porchlight(['check', '--platform', 'windows', '--only', 'disk-encryption']);
+    expect(text.stdout).toMatch(/^unknown\s+Disk encryption\s+Confirmed by you on \d{4}-\d\d-\d\d: BitLocker \(Device encryption\) protects drive C:$/m);
+    const after = JSON.parse((await porchlight(['check', '--json', '--platform', 'windows'])).stdout) as CheckJson;
+    expect(status(after, 'disk-encryption')).toMatchObject({ status: 'unknown', confirmation: { statement: 'BitLocker (Device encryption) protects drive C:' } });
+
+    const refused = await porchlight(['confirm', 'firewall', '--platform', 'windows']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('"Firewall" takes no confirmation here');
+    expect((await porchlight(['confirm', 'disk-encryption', '--remove'])).stdout).toBe('Your confirmation of disk-encryption is removed.\n');
+    const wrong = await porchlight(['check', '--platform', 'beos']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--platform takes darwin, linux, windows, not "beos"');
   });
 
   it('refuses unknown checks, bad dates and unknown findings with a clear message', async () => {
@@ -158,14 +198,14 @@ describe('porchlight daemon', () => {
     const scanned = new Promise<void>((resolve) => {
       createInterface({ input: child.stdout }).on('line', (line) => {
         events.push(JSON.parse(line) as (typeof events)[number]);
-        if (events.filter((e) => e.event === 'finding-new').length === 8) resolve();
+        if (events.filter((e) => e.event === 'finding-new').length === 17) resolve();
       });
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     await scanned;
     const finished = events.find((e) => e.event === 'scan-finished')!;
     expect(finished.results?.find((r) => r.id === 'disk-encryption')?.status).toBe('pass');
-    expect(events.filter((e) => e.event === 'finding-new')).toHaveLength(8);
+    expect(events.filter((e) => e.event === 'finding-new')).toHaveLength(17);
 
     const query = await porchlight(['check', '--json', '--only', 'firewall']);
     expect((JSON.parse(query.stdout) as CheckJson).scan.osquery).toBe('agent');

@@ -9,7 +9,9 @@ const CHECK_LABELS: Record<CheckResultDto['status'], string> = {
   error: 'Error',
 };
 
-export function StatusBadge({ status }: { status: CheckResultDto['status'] }) {
+/** A check's status; an unknown one the owner confirmed says so, distinct from a pass. */
+export function StatusBadge({ status, confirmed = false }: { status: CheckResultDto['status']; confirmed?: boolean }) {
+  if (status === 'unknown' && confirmed) return <span className="badge badge-confirmed">Confirmed by you</span>;
   return <span className={`badge badge-${status}`}>{CHECK_LABELS[status]}</span>;
 }
 

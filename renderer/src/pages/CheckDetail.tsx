@@ -30,6 +30,17 @@ export function CheckDetail({ id }: { id: string }) {
     }
   };
 
+  const confirm = async (confirmed: boolean) => {
+    setActionError(undefined);
+    try {
+      if (confirmed) await api.confirmCheck({ checkId: id });
+      else await api.unconfirmCheck({ checkId: id });
+      await refresh();
+    } catch (failure) {
+      setActionError(errorMessage(failure));
+    }
+  };
+
   const openLink = async (event: React.MouseEvent, url: string) => {
     if (!runsInApp()) return;
     event.preventDefault();
@@ -45,12 +56,39 @@ export function CheckDetail({ id }: { id: string }) {
       <p className="description">{check.description}</p>
       {result ? (
         <div className={`result result-${result.status}`}>
-          <StatusBadge status={result.status} /> <strong>{result.summary}</strong>
+          <StatusBadge status={result.status} confirmed={result.confirmation !== null} /> <strong>{result.summary}</strong>
           {result.reason && <p className="reason">{result.status === 'error' ? `osquery: ${result.reason}` : `Why: ${result.reason}`}</p>}
+          {result.status === 'unknown' && check.selfCheck && (
+            <div className="self-check" aria-labelledby="self-check-title">
+              <h2 id="self-check-title">See for yourself</h2>
+              <ol>
+                {check.selfCheck.steps.map((step) => (
+                  <li key={step}>{step}</li>
+                ))}
+              </ol>
+              {check.selfCheck.confirmation &&
+                (result.confirmation ? (
+                  <p>
+                    You confirmed on {formatTime(result.confirmation.confirmedAt)}: {result.confirmation.statement}. Porchlight asks again after{' '}
+                    {formatTime(result.confirmation.expiresAt)}; this is your word, not osquery’s, and is never reported as a pass.{' '}
+                    <button type="button" onClick={() => void confirm(false)}>
+                      Take it back
+                    </button>
+                  </p>
+                ) : (
+                  <p>
+                    <button type="button" onClick={() => void confirm(true)}>
+                      I checked: {check.selfCheck.confirmation}
+                    </button>
+                  </p>
+                ))}
+            </div>
+          )}
         </div>
       ) : (
         <Empty>Not scanned yet in this session.</Empty>
       )}
+      {check.visibility && <p className="meta">What osquery sees as you: {check.visibility}</p>}
       {check.requires.length > 0 && <p className="meta">Needs: {check.requires.join(', ').replaceAll('_', ' ')}</p>}
 
       {actionError && <ErrorMessage title="That did not work" message={actionError} />}

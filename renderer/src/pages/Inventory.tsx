@@ -43,9 +43,9 @@ export function Ports() {
         { key: 'protocol', label: 'Protocol' },
         { key: 'address', label: 'Address' },
         {
-          key: 'exposed',
-          label: 'Reachable from the network',
-          render: (row) => (row.exposed ? (row.allowed ? 'Yes (allowed)' : 'Yes') : 'No (this computer only)'),
+          key: 'judgement',
+          label: 'Judged',
+          render: (row) => (row.judgement === 'counted' ? 'Open to the network' : row.note ? `${row.judgement}: ${row.note}` : row.judgement),
         },
         { key: 'path', label: 'Path' },
       ]}
@@ -65,10 +65,12 @@ export function Extensions() {
       columns={[
         { key: 'name', label: 'Name' },
         { key: 'browser', label: 'Browser' },
-        { key: 'user', label: 'User' },
-        { key: 'enabled', label: 'Enabled', render: (row) => (row.enabled ? 'Yes' : 'No') },
-        { key: 'risk', label: 'Risk', render: (row) => row.risk || 'None found' },
-        { key: 'version', label: 'Version' },
+        { key: 'source', label: 'From' },
+        { key: 'sites', label: 'Site access', render: (row) => row.sites || 'none' },
+        { key: 'granted', label: 'Permissions', render: (row) => row.granted.join(', ') },
+        { key: 'mayRequest', label: 'May ask for', render: (row) => row.mayRequest.join(', ') },
+        { key: 'enabled', label: 'Enabled', render: (row) => (row.enabled === 'unknown' ? 'cannot tell' : row.enabled) },
+        { key: 'risk', label: 'Verdict', render: (row) => (row.risk ? `Counted: ${row.risk}` : row.note || 'Nothing to worry about') },
       ]}
     />
   );

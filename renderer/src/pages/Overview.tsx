@@ -32,8 +32,11 @@ export function Overview() {
         <ul className="checks" aria-label="Checks">
           {report.results.map((result) => (
             <li key={result.checkId} className={`check check-${result.status}`}>
-              <a href={`#/check/${encodeURIComponent(result.checkId)}`} aria-label={`${result.title}: ${result.status.replace('_', ' ')}`}>
-                <StatusBadge status={result.status} />
+              <a
+                href={`#/check/${encodeURIComponent(result.checkId)}`}
+                aria-label={`${result.title}: ${result.confirmation ? 'confirmed by you' : result.status.replace('_', ' ')}`}
+              >
+                <StatusBadge status={result.status} confirmed={result.confirmation !== null} />
                 <span className="check-title">{result.title}</span>
                 <span className="check-summary">{result.summary}</span>
               </a>

@@ -1,32 +1,37 @@
+import type { LoadedCheck } from '../../core/checks/definition.js';
 import { Scanner, ScanFailedError, type ScanReport } from '../../core/checks/scanner.js';
-import { osqueryPlatformOf } from '../../core/osquery/schema.js';
 import { openOsquerySession } from '../../core/osquery/osquery-session.js';
 import { openLocalState } from '../local-state.js';
 import { COMMON_HELP, contextFrom, parseCommand, UsageError } from '../options.js';
+import { platformOption, PLATFORM_HELP } from '../platform-option.js';
 import type { Command } from './command.js';
 
 /** Version of `porchlight check --json`'s shape; see docs/cli-json.md. */
-export const CHECK_JSON_VERSION = 1;
+export const CHECK_JSON_VERSION = 2;
 
 export const checkCommand: Command = {
   name: 'check',
   summary: 'scan now and print each check’s result',
-  help: `Usage: porchlight check [--json] [--only ID]...
+  help: `Usage: porchlight check [--json] [--only ID]... [--platform OS]
 
 Runs the enabled checks now (or only the named ones), records the results in the history
 and prints what changed since the last scan.
 
   --json      print the versioned JSON report (docs/cli-json.md)
   --only ID   run only this check (repeatable); see \`porchlight checks list\`
+${PLATFORM_HELP}
 
 Exit codes: 0 nothing fails, 1 a check fails or could not run, 2 the scan could not run.
 
 ${COMMON_HELP}`,
   async run(args, io) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' }, only: { type: 'string', multiple: true } }, false);
+    const { values } = parseCommand(
+      args,
+      { json: { type: 'boolean' }, only: { type: 'string', multiple: true }, platform: { type: 'string' } },
+      false,
+    );
     const ctx = contextFrom(values, io);
-    const platform = osqueryPlatformOf(process.platform);
-    if (!platform) throw new UsageError(`Porchlight does not run on ${process.platform}`);
+    const platform = platformOption(values.platform);
     const state = openLocalState(ctx);
     try {
       const known = state.checks().map((c) => c.id);
@@ -55,7 +60,7 @@ ${COMMON_HELP}`,
       } finally {
         await session.close();
       }
-      io.out(values.json ? JSON.stringify(reportJson(report, session.source), null, 2) + '\n' : formatReport(report));
+      io.out(values.json ? JSON.stringify(reportJson(report, session.source), null, 2) + '\n' : formatReport(report) + selfCheckHints(report, state.checks()));
       return report.results.some((r) => r.status === 'fail' || r.status === 'error') ? 1 : 0;
     } finally {
       state.close();
@@ -86,6 +91,9 @@ export function reportJson(report: ScanReport, osquery: 'agent' | 'own') {
       status: r.status,
       summary: r.summary,
       reason: r.reason,
+      confirmation: r.confirmation
+        ? { statement: r.confirmation.statement, confirmedAt: new Date(r.confirmation.confirmedAt).toISOString(), expiresAt: new Date(r.confirmation.expiresAt).toISOString() }
+        : null,
       findings: r.findings.map((f) => ({
         id: f.id,
         title: f.title,
@@ -97,6 +105,17 @@ export function reportJson(report: ScanReport, osquery: 'agent' | 'own') {
     })),
     changes: { new: report.changes.new.map(change), resolved: report.changes.resolved.map(change) },
   };
+}
+
+/** For checks osquery cannot see that the owner may confirm: how to look, and how to record it. */
+function selfCheckHints(report: ScanReport, checks: LoadedCheck[]): string {
+  const hints = report.results.flatMap((result) => {
+    if (result.status !== 'unknown' || result.confirmation) return [];
+    const selfCheck = checks.find((c) => c.id === result.checkId)?.queries[report.platform]?.selfCheck;
+    if (!selfCheck?.confirmation) return [];
+    return [`${result.title}: see for yourself — ${selfCheck.steps.join(' ')}`, `  Then \`porchlight confirm ${result.checkId}\` records "${selfCheck.confirmation}" as your word.`];
+  });
+  return hints.length ? `\n${hints.join('\n')}\n` : '';
 }
 
 const STATUS_LABEL = { pass: 'pass', fail: 'FAIL', unknown: 'unknown', not_applicable: 'n/a', error: 'ERROR' } as const;

@@ -9,27 +9,34 @@ import { openConfSettings } from '../../core/settings/conf-settings.js';
 import { HttpBridge } from '../../server/http-bridge.js';
 import { runInForeground } from '../foreground.js';
 import { COMMON_HELP, contextFrom, parseCommand, UsageError } from '../options.js';
+import { platformOption } from '../platform-option.js';
 import type { Command } from './command.js';
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the agent and open its window in a browser (http://127.0.0.1 only)',
-  help: `Usage: porchlight serve [--port N] [--demo] [--open]
+  help: `Usage: porchlight serve [--port N] [--demo [--platform OS]] [--open]
 
 Runs the agent and serves Porchlight's window and API on 127.0.0.1, for machines without a tray.
 The printed URL carries a token that changes at every start; every request must present it.
 
   --port N   listen on this port (default: a free one)
   --demo     run on a stand-in osqueryd with a sample laptop, labelled as demo data
+  --platform OS  with --demo: a sample darwin, linux or windows laptop (default: this computer's)
   --open     also open the URL in the default browser
 
 ${COMMON_HELP}`,
   async run(args, io) {
-    const { values } = parseCommand(args, { port: { type: 'string' }, demo: { type: 'boolean' }, open: { type: 'boolean' } }, false);
+    const { values } = parseCommand(
+      args,
+      { port: { type: 'string' }, demo: { type: 'boolean' }, open: { type: 'boolean' }, platform: { type: 'string' } },
+      false,
+    );
+    if (values.platform !== undefined && !values.demo) throw new UsageError('--platform goes with --demo: serve runs the checks of this computer');
     const ctx = contextFrom(values, io);
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not "${values.port}"`);
-    const demo = values.demo ? demoSetup(ctx.dataDir, ctx.env) : undefined;
+    const demo = values.demo ? demoSetup(ctx.dataDir, ctx.env, values.platform === undefined ? undefined : platformOption(values.platform)) : undefined;
     const dataDir = demo?.dataDir ?? ctx.dataDir;
     const settings = openConfSettings(dataDir);
     const agent = new Agent({
