@@ -2,17 +2,83 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { APP_ID } from '../src/main/app-id.js';
-import { REPO_ROOT } from './helpers/standin.js';
+import { removeTempDirs, REPO_ROOT, tempDir } from './helpers/standin.js';
 
 const require = createRequire(import.meta.url);
 /** electron-builder's own validation, against its own scheme.json. */
 const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
   validateConfiguration(config: unknown, debug: { isEnabled: boolean; add(): void }): Promise<void>;
 };
+type IconFormat = 'icns' | 'ico' | 'set';
+interface IconInfo {
+  file: string;
+  size: number;
+}
+/** electron-builder's own icon lookup: what MacPackager (icns) and WinPackager (ico) run for the app icon. */
+const { PlatformPackager } = require('app-builder-lib') as {
+  PlatformPackager: { prototype: { getOrConvertIcon(format: IconFormat): Promise<string | null>; resolveIcon: unknown } };
+};
+/** …and what LinuxTargetHelper runs for the desktop icons of AppImage, deb and rpm. */
+const { LinuxTargetHelper } = require('app-builder-lib/out/targets/LinuxTargetHelper.js') as {
+  LinuxTargetHelper: { prototype: { computeDesktopIcons(): Promise<IconInfo[]> } };
+};
+
 const debug = { isEnabled: false, add: () => undefined };
 const config = parse(readFileSync(path.join(REPO_ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
+const platformConfig = (name: 'mac' | 'win' | 'linux') => config[name] as Record<string, unknown>;
+
+afterEach(removeTempDirs);
+
+/**
+ * The part of a platform packager that electron-builder's icon code reads, around its own methods.
+ * Conversions (a PNG into icns/ico) would need its icons toolset, downloaded at build time: the
+ * files given here need none, so the whole lookup runs as it does in a build.
+ */
+function packager(platformOptions: Record<string, unknown>) {
+  const output = tempDir();
+  const directories = config.directories as { buildResources: string };
+  return {
+    platformSpecificBuildOptions: platformOptions,
+    config,
+    projectDir: REPO_ROOT,
+    buildResourcesDir: path.join(REPO_ROOT, directories.buildResources),
+    info: { framework: { name: 'electron' } },
+    expandMacro: () => output,
+    getDefaultFrameworkIcon: () => null,
+    resolveIcon: PlatformPackager.prototype.resolveIcon,
+    getOrConvertIcon: PlatformPackager.prototype.getOrConvertIcon,
+  };
+}
+
+/** Each element of an ICNS file: its type and the PNG's width and height. */
+function icnsElements(file: string): { type: string; width: number; height: number }[] {
+  const data = readFileSync(file);
+  expect(data.toString('ascii', 0, 4)).toBe('icns');
+  expect(data.readUInt32BE(4)).toBe(data.length);
+  const elements = [];
+  for (let offset = 8; offset < data.length; offset += data.readUInt32BE(offset + 4)) {
+    const body = data.subarray(offset + 8, offset + data.readUInt32BE(offset + 4));
+    expect(body.subarray(1, 4).toString('ascii')).toBe('PNG');
+    elements.push({ type: data.toString('ascii', offset, offset + 4), width: body.readUInt32BE(16), height: body.readUInt32BE(20) });
+  }
+  return elements;
+}
+
+/** Each image of an ICO file: its size and how it is stored. */
+function icoImages(file: string): { size: number; format: string }[] {
+  const data = readFileSync(file);
+  return Array.from({ length: data.readUInt16LE(4) }, (_, index) => {
+    const entry = 6 + index * 16;
+    const image = data.subarray(data.readUInt32LE(entry + 12));
+    const size = data[entry] || 256;
+    if (image.subarray(1, 4).toString('ascii') === 'PNG') return { size: image.readUInt32BE(16), format: 'png' };
+    // A BMP image in an ICO: BITMAPINFOHEADER with the height doubled (pixels, then the AND mask).
+    expect([image.readUInt32LE(0), image.readInt32LE(4), image.readInt32LE(8), image.readUInt16LE(14)]).toEqual([40, size, size * 2, 32]);
+    return { size, format: 'bmp' };
+  });
+}
 
 describe('electron-builder.yml', () => {
   it("passes electron-builder's own schema", async () => {
@@ -28,7 +94,7 @@ describe('electron-builder.yml', () => {
     expect(config.productName).toBe('Porchlight');
     expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**/*');
     expect(config.extraResources).toEqual([expect.objectContaining({ from: 'vendor/osquery/${os}-${arch}', to: 'osquery' })]);
-    const mac = config.mac as Record<string, unknown>;
+    const mac = platformConfig('mac');
     expect(mac.hardenedRuntime).toBe(true);
     expect(mac.extendInfo).toEqual({ LSUIElement: true });
     expect(mac.binaries).toEqual(['Contents/Resources/osquery/osquery.app/Contents/MacOS/osqueryd']);
@@ -36,5 +102,50 @@ describe('electron-builder.yml', () => {
     expect((config.win as { target: string[] }).target).toEqual(['nsis']);
     const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { main: string };
     expect(pkg.main).toBe('dist/src/main/main.js');
+  });
+});
+
+describe("the app icon, through electron-builder's own icon code", () => {
+  it('macOS (dmg, zip): an .icns from 16×16 to 1024×1024', async () => {
+    const icon = await packager(platformConfig('mac')).getOrConvertIcon('icns');
+    expect(icon).toBe(path.join(REPO_ROOT, 'assets', 'app', 'icon.icns'));
+    expect(icnsElements(icon!).map(({ type, width, height }) => `${type} ${width}x${height}`)).toEqual([
+      'icp4 16x16',
+      'icp5 32x32',
+      'ic11 32x32',
+      'ic12 64x64',
+      'ic07 128x128',
+      'ic13 256x256',
+      'ic08 256x256',
+      'ic14 512x512',
+      'ic09 512x512',
+      'ic10 1024x1024',
+    ]);
+  });
+
+  it('is checked for real: a PNG under 512×512 for macOS fails as it did with the old 256×256 icon', async () => {
+    const small = packager({ icon: 'assets/app/icons/256x256.png' });
+    await expect(small.getOrConvertIcon('icns')).rejects.toMatchObject({ code: 'ERR_ICON_TOO_SMALL' });
+  });
+
+  it('Windows (nsis, the exe): an .ico up to 256×256 that passes its size check', async () => {
+    const icon = await packager(platformConfig('win')).getOrConvertIcon('ico');
+    expect(icon).toBe(path.join(REPO_ROOT, 'assets', 'app', 'icon.ico'));
+    expect(icoImages(icon!)).toEqual([
+      ...[16, 24, 32, 48, 64, 128].map((size) => ({ size, format: 'bmp' })),
+      { size: 256, format: 'png' },
+    ]);
+  });
+
+  it('Linux (AppImage, deb, rpm): one PNG per freedesktop size', async () => {
+    const icons = await LinuxTargetHelper.prototype.computeDesktopIcons.call({ packager: packager(platformConfig('linux')) });
+    expect(icons.map(({ file, size }) => [path.relative(REPO_ROOT, file), size])).toEqual(
+      [16, 24, 32, 48, 64, 128, 256, 512].map((size) => [path.join('assets', 'app', 'icons', `${size}x${size}.png`), size]),
+    );
+  });
+
+  it('has its 1024×1024 source beside them', () => {
+    const png = readFileSync(path.join(REPO_ROOT, 'assets', 'app', 'icon.png'));
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1024, 1024]);
   });
 });

@@ -91,7 +91,7 @@ function showWindow(route?: string): void {
       isTrusted,
       indexHtml,
       preload,
-      icon: path.join(assetsDir, 'tray', 'ok.png'),
+      icon: path.join(assetsDir, 'app', 'icon.png'),
     },
     route ?? '/',
   );
