@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -24,6 +24,19 @@ const { PlatformPackager } = require('app-builder-lib') as {
 const { LinuxTargetHelper } = require('app-builder-lib/out/targets/LinuxTargetHelper.js') as {
   LinuxTargetHelper: { prototype: { computeDesktopIcons(): Promise<IconInfo[]> } };
 };
+
+interface SignOptions {
+  ignore(file: string): boolean;
+  binaries: string[] | undefined;
+}
+/** electron-builder's options for @electron/osx-sign (MacPackager.sign passes them to signAsync)… */
+const { MacTargetHelper } = require('app-builder-lib/out/mac/MacTargetHelper.js') as {
+  MacTargetHelper: new (packager: unknown) => {
+    buildSignOptions(app: string, identity: unknown, type: string, isMas: boolean, config: unknown): Promise<SignOptions>;
+  };
+};
+/** …and how osx-sign finds what to sign: every binary file and every .app or .framework under Contents. */
+const { walkAsync } = require('@electron/osx-sign/dist/cjs/util.js') as { walkAsync(dir: string): Promise<string[]> };
 
 const debug = { isEnabled: false, add: () => undefined };
 const config = parse(readFileSync(path.join(REPO_ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
@@ -97,7 +110,6 @@ describe('electron-builder.yml', () => {
     const mac = platformConfig('mac');
     expect(mac.hardenedRuntime).toBe(true);
     expect(mac.extendInfo).toEqual({ LSUIElement: true });
-    expect(mac.binaries).toEqual(['Contents/Resources/osquery/osquery.app/Contents/MacOS/osqueryd']);
     expect((config.linux as { target: string[] }).target).toEqual(['AppImage', 'deb', 'rpm']);
     expect((config.win as { target: string[] }).target).toEqual(['nsis']);
     const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { main: string };
@@ -147,5 +159,56 @@ describe("the app icon, through electron-builder's own icon code", () => {
   it('has its 1024×1024 source beside them', () => {
     const png = readFileSync(path.join(REPO_ROOT, 'assets', 'app', 'icon.png'));
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1024, 1024]);
+  });
+});
+
+/** Porchlight.app as electron-builder lays it out, a placeholder Mach-O for each binary, osquery.app as osquery ships it. */
+function layOutMacApp(): string {
+  const app = path.join(tempDir(), 'Porchlight.app');
+  const machO = Buffer.concat([Buffer.from([0xcf, 0xfa, 0xed, 0xfe]), Buffer.alloc(60)]);
+  const files: [string, Buffer | string][] = [
+    ['Contents/Info.plist', '<?xml version="1.0"?><plist><dict/></plist>'],
+    ['Contents/MacOS/Porchlight', machO],
+    ['Contents/Frameworks/Electron Framework.framework/Versions/A/Electron Framework', machO],
+    ['Contents/Frameworks/Porchlight Helper.app/Contents/MacOS/Porchlight Helper', machO],
+    ['Contents/Resources/app.asar.unpacked/node_modules/better-sqlite3/build/Release/better_sqlite3.node', machO],
+    ['Contents/Resources/osquery/osquery.app/Contents/Info.plist', '<?xml version="1.0"?><plist><dict/></plist>'],
+    ['Contents/Resources/osquery/osquery.app/Contents/MacOS/osqueryd', machO],
+    ['Contents/Resources/osquery/osquery.app/Contents/embedded.provisionprofile', machO],
+    ['Contents/Resources/osquery/osquery.app/Contents/_CodeSignature/CodeResources', '<?xml version="1.0"?><plist><dict/></plist>'],
+  ];
+  for (const [file, content] of files) {
+    mkdirSync(path.dirname(path.join(app, file)), { recursive: true });
+    writeFileSync(path.join(app, file), content);
+  }
+  return app;
+}
+
+describe('macOS signing, through electron-builder\'s sign options and osx-sign\'s own walk', () => {
+  it("re-signs Porchlight's code and leaves osquery.app with osquery's signature and entitlements", async () => {
+    const app = layOutMacApp();
+    const mac = platformConfig('mac');
+    const helper = new MacTargetHelper({
+      expandArch: (pattern: string) => [pattern],
+      resourceList: Promise.resolve([]),
+      info: { buildResourcesDir: path.join(REPO_ROOT, 'assets') },
+      platformSpecificBuildOptions: mac,
+      config,
+    });
+    const options = await helper.buildSignOptions(app, { name: 'Developer ID Application: Porchlight', hash: 'ABC' }, 'distribution', false, mac);
+    expect(options.binaries).toBeUndefined();
+    const signed = [...(await walkAsync(path.join(app, 'Contents'))), app]
+      .filter((file) => !options.ignore(file))
+      .map((file) => path.relative(app, file) || '.')
+      .sort();
+    expect(signed).toEqual([
+      '.',
+      'Contents/Frameworks/Electron Framework.framework',
+      'Contents/Frameworks/Electron Framework.framework/Versions/A/Electron Framework',
+      'Contents/Frameworks/Porchlight Helper.app',
+      'Contents/Frameworks/Porchlight Helper.app/Contents/MacOS/Porchlight Helper',
+      'Contents/MacOS/Porchlight',
+      'Contents/Resources/app.asar.unpacked/node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+    ]);
   });
 });
