@@ -38,7 +38,7 @@ export async function benchOsqueryEngine(): Promise<BenchResult[]> {
   const overheads: number[] = [];
   for (let i = 0; i < STARTS; i++) {
     const supervisor = new OsquerydSupervisor({
-      binary: STANDIN_OSQUERYD,
+      binary: { path: STANDIN_OSQUERYD, source: 'flag' },
       paths: osquerydPaths(path.join(dir, `start-${i}`), 'daemon'),
       env: standinEnv({ STANDIN_FIXTURE: fixture }),
       timings: { readyPollMs: 10 },
@@ -60,7 +60,7 @@ export async function benchOsqueryEngine(): Promise<BenchResult[]> {
   });
 
   const supervisor = new OsquerydSupervisor({
-    binary: STANDIN_OSQUERYD,
+    binary: { path: STANDIN_OSQUERYD, source: 'flag' },
     paths: osquerydPaths(path.join(dir, 'main'), 'daemon'),
     env: standinEnv({ STANDIN_FIXTURE: fixture }),
   });

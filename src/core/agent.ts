@@ -95,8 +95,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
     this.store = opened.store;
     for (const warning of [options.settingsWarning, opened.warning]) if (warning) this.pendingWarnings.push(warning);
     this.supervisor = new OsquerydSupervisor({
-      binary: () =>
-        resolveOsqueryd({ explicitPath: options.osquerydPath, env: options.env, resourcesPath: options.resourcesPath }).path,
+      binary: () => resolveOsqueryd({ explicitPath: options.osquerydPath, env: options.env, resourcesPath: options.resourcesPath }),
       paths: osquerydPaths(this.dataDir, AGENT_INSTANCE),
       env: options.env,
       timings: options.timings,

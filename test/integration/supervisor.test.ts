@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ResolvedBinary } from '../../src/core/osquery/binary.js';
 import { osquerydArguments, osquerydPaths, type OsquerydPaths } from '../../src/core/osquery/daemon-paths.js';
 import { OsqueryConnectionError, OsqueryQueryError } from '../../src/core/osquery/errors.js';
 import { processAlive, waitForExit } from '../../src/core/osquery/process-control.js';
@@ -21,10 +22,12 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-function supervise(options: { env?: Record<string, string>; paths?: OsquerydPaths; timings?: object } = {}) {
+function supervise(
+  options: { env?: Record<string, string>; paths?: OsquerydPaths; timings?: object; binary?: ResolvedBinary } = {},
+) {
   const paths = options.paths ?? osquerydPaths(path.join(tempDir(), 'data'), 'daemon');
   const supervisor = new OsquerydSupervisor({
-    binary: STANDIN_OSQUERYD,
+    binary: options.binary ?? { path: STANDIN_OSQUERYD, source: 'flag' },
     paths,
     env: standinEnv(options.env),
     timings: { ...FAST_TIMINGS, ...options.timings },
@@ -190,7 +193,7 @@ describe('OsquerydSupervisor with the stand-in osqueryd', () => {
   it('ends a leftover osqueryd named by our pidfile and carrying our socket, then starts cleanly', async () => {
     const { supervisor, paths } = supervise();
     mkdirSync(paths.loggerPath, { recursive: true });
-    const leftover = spawn(STANDIN_OSQUERYD, osquerydArguments(paths), { env: standinEnv(), stdio: 'ignore', detached: true });
+    const leftover = spawn(STANDIN_OSQUERYD, osquerydArguments(paths, 'flag'), { env: standinEnv(), stdio: 'ignore', detached: true });
     const deadline = Date.now() + 5_000;
     while (!existsSync(paths.socketPath) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(readFileSync(paths.pidfile, 'utf8').trim()).toBe(String(leftover.pid));
@@ -242,4 +245,42 @@ describe('OsquerydSupervisor with the stand-in osqueryd', () => {
       lockHolder.kill('SIGKILL');
     }
   });
+});
+
+describe("osquery's check of its own binary (the watcher's safePermissions), with the stand-in", () => {
+  const copies: string[] = [];
+  afterEach(() => {
+    for (const copy of copies.splice(0)) rmSync(copy, { force: true });
+  });
+
+  /** A copy of the stand-in beside it (so its imports resolve), then made unsafe by `makeUnsafe`. */
+  function unsafeStandin(makeUnsafe: (file: string) => void): string {
+    const copy = path.join(path.dirname(STANDIN_OSQUERYD), `osqueryd-unsafe-${process.pid}-${copies.length}.js`);
+    copyFileSync(STANDIN_OSQUERYD, copy);
+    chmodSync(copy, 0o755);
+    copies.push(copy);
+    makeUnsafe(copy);
+    return copy;
+  }
+
+  const asRoot = process.getuid?.() === 0;
+  const cases = [
+    { name: 'writable by every account', makeUnsafe: (file: string) => chmodSync(file, 0o757), needsRoot: false },
+    { name: 'owned by another account (a shared Mac)', makeUnsafe: (file: string) => chownSync(file, 4242, 4242), needsRoot: true },
+  ];
+
+  for (const { name, makeUnsafe, needsRoot } of cases) {
+    it.skipIf(needsRoot && !asRoot)(`osqueryd refuses a binary ${name}, with osquery's message, unless it ships with Porchlight`, async () => {
+      const binary = unsafeStandin(makeUnsafe);
+      const named = supervise({ binary: { path: binary, source: 'flag' }, timings: { crashLoopFailures: 1 } });
+      await expect(named.supervisor.start()).rejects.toBeInstanceOf(OsquerydStartError);
+      const failed = named.supervisor.status();
+      expect(failed.reason).toBe('osqueryd failed 1 times within 10 minutes; last: osqueryd exited with code 1');
+      expect(failed.lastOutput?.join('\n')).toContain(`shutdown.cpp:80] [Ref #1382] osqueryd has unsafe permissions: ${binary}`);
+
+      const bundled = supervise({ binary: { path: binary, source: 'bundled' } });
+      await bundled.supervisor.start();
+      expect(await bundled.supervisor.client.query('SELECT 1 AS ok')).toEqual([{ ok: '1' }]);
+    });
+  }
 });

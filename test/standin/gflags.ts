@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 
-const BOOLEAN_FLAGS = new Set(['disable_events', 'force', 'disable_watchdog', 'verbose', 'disable_extensions', 'logger_stderr', 'version', 'help']);
+const BOOLEAN_FLAGS = new Set(['disable_events', 'force', 'disable_watchdog', 'allow_unsafe', 'verbose', 'disable_extensions', 'logger_stderr', 'version', 'help']);
 /** Flags osqueryd accepts from the stand-in's callers; anything else is refused like osqueryd does. */
 const KNOWN_FLAGS = new Set([
   ...BOOLEAN_FLAGS,
   'extensions_socket',
+  'extensions_autoload',
   'pidfile',
   'database_path',
   'logger_path',

@@ -6,7 +6,7 @@
  * Environment: STANDIN_FIXTURE (JSON scenario), STANDIN_PLATFORM (darwin|linux|windows),
  * STANDIN_FAULT (see faults.ts).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { processAlive } from '../../src/core/osquery/process-control.js';
 import { OSQUERY_VERSION, osqueryPlatformOf } from '../../src/core/osquery/schema.js';
@@ -14,6 +14,7 @@ import { builtinRows } from './builtin-tables.js';
 import type { Platform } from '../../src/core/platform.js';
 import { createExtensionManagerServer } from './extension-manager-server.js';
 import { parseFaults } from './faults.js';
+import { safePermissions } from './safe-permissions.js';
 import { flagIsTrue, parseGflags, UnknownFlagError } from './gflags.js';
 import { StandinSqlEngine } from './sql-engine.js';
 
@@ -57,6 +58,17 @@ function main(): void {
     }
   }
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`, { mode: 0o600 });
+  const endBeforeStarting = (code: number) => {
+    if (pidfile) rmSync(pidfile, { force: true });
+    process.exit(code);
+  };
+  // The watcher checks its own binary before it starts a worker, and ends when it is unsafe
+  // (watcher.cpp:677-709; the message is logged by requestShutdown, shutdown.cpp:80).
+  const binary = realpathSync(process.argv[1] ?? '');
+  if (!flagIsTrue(flags, 'disable_watchdog') && !flagIsTrue(flags, 'allow_unsafe') && !safePermissions(path.dirname(binary), binary)) {
+    log('E', 'shutdown.cpp:80', `[Ref #1382] osqueryd has unsafe permissions: ${binary}`);
+    endBeforeStarting(1);
+  }
   const databasePath = flags.get('database_path');
   if (databasePath) mkdirSync(databasePath, { recursive: true, mode: 0o700 });
 

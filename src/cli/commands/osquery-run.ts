@@ -22,7 +22,7 @@ ${COMMON_HELP}`,
     const ctx = contextFrom(values, io);
     const binary = resolveOsqueryd({ explicitPath: ctx.osquerydPath, env: ctx.env });
     const supervisor = new OsquerydSupervisor({
-      binary: binary.path,
+      binary,
       paths: osquerydPaths(ctx.dataDir, AGENT_INSTANCE),
       env: ctx.env,
     });

@@ -36,6 +36,11 @@ export class OsquerydPathError extends Error {
   override name = 'OsquerydPathError';
 }
 
+/** The osqueryd that ships with Porchlight: in the app's resources, or a checkout's vendor folder. */
+export function shipsWithPorchlight(source: BinarySource): boolean {
+  return source === 'bundled' || source === 'vendor';
+}
+
 /** electron-builder's `${os}` names, used for vendor/osquery/<os>-<arch>/. */
 export function builderOs(platform: NodeJS.Platform): string {
   if (platform === 'darwin') return 'mac';

@@ -10,14 +10,22 @@ describe('osquerydPaths', () => {
   it('keeps every file inside the data dir, never osquery defaults', () => {
     const paths = osquerydPaths('/home/ann/.config/Porchlight', 'daemon', { platform: 'linux' });
     expect(paths.socketPath).toBe('/home/ann/.config/Porchlight/osquery/daemon/osquery.em');
-    const args = osquerydArguments(paths);
+    const args = osquerydArguments(paths, 'vendor');
     expect(args).toContain('--extensions_socket=/home/ann/.config/Porchlight/osquery/daemon/osquery.em');
     expect(args).toContain('--pidfile=/home/ann/.config/Porchlight/osquery/daemon/osqueryd.pid');
     expect(args).toContain('--database_path=/home/ann/.config/Porchlight/osquery/daemon/osquery.db');
     expect(args).toContain('--disable_events=true');
     expect(args).toContain('--force');
     expect(args).toContain('--host_identifier=uuid');
+    expect(args).toContain('--extensions_autoload=/home/ann/.config/Porchlight/osquery/extensions.load');
     expect(args.join(' ')).not.toMatch(/\/var\/osquery|osquery\.em\b(?!.*Porchlight)|disable_watchdog/);
+  });
+
+  it("passes --allow_unsafe only to the osqueryd that ships with Porchlight, whose files are Porchlight's own", () => {
+    const paths = osquerydPaths('/home/ann/.config/Porchlight', 'daemon', { platform: 'linux' });
+    expect(osquerydArguments(paths, 'bundled')).toContain('--allow_unsafe');
+    expect(osquerydArguments(paths, 'vendor')).toContain('--allow_unsafe');
+    for (const source of ['flag', 'env', 'system'] as const) expect(osquerydArguments(paths, source)).not.toContain('--allow_unsafe');
   });
 
   it('falls back to a short per-user socket path when the data dir is too deep', () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, chmodSync, existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { shipsWithPorchlight, type BinarySource } from './binary.js';
 
 /** Longest unix socket path osqueryd can bind (sun_path is 104 bytes on macOS, with its NUL). */
 export const MAX_SOCKET_PATH_BYTES = 103;
@@ -15,6 +16,8 @@ export interface OsquerydPaths {
   loggerPath: string;
   configPath: string;
   flagfile: string;
+  /** The owner's list of osquery extensions to load (none unless they write one). */
+  extensionsAutoload: string;
   /** osqueryd's captured stdout/stderr. */
   outputLog: string;
   /** Names the process that supervises this instance. */
@@ -46,6 +49,7 @@ export function osquerydPaths(dataDir: string, instance: string, options: Daemon
     loggerPath: join(root, 'logs'),
     configPath: join(dataDir, 'osquery', 'osquery.conf'),
     flagfile: join(dataDir, 'osquery', 'osquery.flags'),
+    extensionsAutoload: join(dataDir, 'osquery', 'extensions.load'),
     outputLog: join(root, 'logs', 'osqueryd.output.log'),
     supervisorLock: join(root, 'supervisor.pid'),
   };
@@ -107,17 +111,38 @@ function makePrivateDir(dir: string, platform: NodeJS.Platform): void {
   if ((stat.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
 }
 
-/** osqueryd's command line for these paths. osquery's watchdog stays on. */
-export function osquerydArguments(paths: OsquerydPaths): string[] {
+/**
+ * osqueryd's command line for these paths. osquery's watchdog stays on.
+ *
+ * `--allow_unsafe` for the osqueryd that ships with Porchlight: osquery's watcher refuses to start
+ * a worker from a binary that fails safePermissions (osquery 5.23.1 core/watcher.cpp:702-709). On
+ * Windows that is any binary the user can write (filesystem/windows/fileops.cpp:905-1066,
+ * lowPrivWriteDenied): the default per-user install in %LOCALAPPDATA%\Programs, or a checkout. On
+ * macOS and Linux it is a binary owned by neither root nor the user (filesystem/posix/fileops.cpp:
+ * 105-162): Porchlight.app dragged to /Applications by one account and opened by another on a
+ * shared Mac. The check keeps an osqueryd from running code that another account could swap in.
+ * Ours is launched by Porchlight's own executable, from the same install with the same owner and
+ * permissions: whoever could replace it could replace Porchlight itself, so the check guards
+ * nothing and would only stop osqueryd, and the supervisor would crash-loop into `failed`. A
+ * per-machine install would pass on Windows, but it takes an administrator for every install and
+ * update and still fails in a checkout and for a Mac's second account. A binary named with
+ * --osqueryd or a system install keeps osquery's check, which is meaningful there.
+ * The flag relaxes safePermissions wherever osquery uses it (filesystem/filesystem.cpp:578): the
+ * watcher's check and extension autoloading (extensions/extensions.cpp:425), which reads only the
+ * owner's own list (`--extensions_autoload`) instead of a corporate osquery's default one.
+ */
+export function osquerydArguments(paths: OsquerydPaths, source: BinarySource): string[] {
   return [
     `--flagfile=${paths.flagfile}`,
     `--config_path=${paths.configPath}`,
     `--extensions_socket=${paths.socketPath}`,
+    `--extensions_autoload=${paths.extensionsAutoload}`,
     `--pidfile=${paths.pidfile}`,
     `--database_path=${paths.databasePath}`,
     `--logger_path=${paths.loggerPath}`,
     '--disable_events=true',
     '--force',
     '--host_identifier=uuid',
+    ...(shipsWithPorchlight(source) ? ['--allow_unsafe'] : []),
   ];
 }

@@ -55,7 +55,7 @@ export async function openOsquerySession(options: OsquerySessionOptions): Promis
   const binary = resolveOsqueryd({ explicitPath: options.osquerydPath, env: options.env });
   const paths = osquerydPaths(options.dataDir, `cli-${process.pid}`, options.pathOptions);
   const supervisor = new OsquerydSupervisor({
-    binary: binary.path,
+    binary,
     paths,
     env: options.env,
     timings: { crashLoopFailures: 1, ...options.timings },

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { TypedEmitter } from '../events.js';
+import type { ResolvedBinary } from './binary.js';
 import { DaemonOutput } from './daemon-output.js';
 import { osquerydArguments, prepareOsquerydPaths, type OsquerydPaths } from './daemon-paths.js';
 import { ExtensionSocketClient } from './extension-socket-client.js';
@@ -61,8 +62,8 @@ export const DEFAULT_TIMINGS: SupervisorTimings = {
 };
 
 export interface OsquerydSupervisorOptions {
-  /** The osqueryd path, or how to find it at each start (so installing osquery and retrying works). */
-  binary: string | (() => string);
+  /** osqueryd and where it was found, or how to find it at each start (so installing osquery and retrying works). */
+  binary: ResolvedBinary | (() => ResolvedBinary);
   paths: OsquerydPaths;
   env?: NodeJS.ProcessEnv;
   timings?: Partial<SupervisorTimings>;
@@ -90,7 +91,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
   readonly paths: OsquerydPaths;
   /** The client every caller shares; it reconnects by itself after a restart. */
   readonly client: ExtensionSocketClient;
-  private readonly binary: string | (() => string);
+  private readonly binary: ResolvedBinary | (() => ResolvedBinary);
   private readonly env: NodeJS.ProcessEnv | undefined;
   private readonly timings: SupervisorTimings;
   private readonly output: DaemonOutput;
@@ -194,14 +195,14 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     }
     if (generation !== this.generation) return;
 
-    let binary: string;
+    let binary: ResolvedBinary;
     try {
-      binary = typeof this.binary === 'string' ? this.binary : this.binary();
+      binary = typeof this.binary === 'function' ? this.binary() : this.binary;
     } catch (error) {
       this.fail(errorMessage(error), false);
       return;
     }
-    const child = spawn(binary, osquerydArguments(this.paths), {
+    const child = spawn(binary.path, osquerydArguments(this.paths, binary.source), {
       env: this.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
@@ -224,7 +225,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     child.stdout?.on('data', onOutput);
     child.stderr?.on('data', onOutput);
     child.once('error', (error) => {
-      if (generation === this.generation) this.fail(`cannot run ${binary}: ${error.message}`, false);
+      if (generation === this.generation) this.fail(`cannot run ${binary.path}: ${error.message}`, false);
     });
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
