@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ResolvedBinary } from '../../src/core/osquery/binary.js';
 import { osquerydArguments, osquerydPaths, type OsquerydPaths } from '../../src/core/osquery/daemon-paths.js';
 import { OsqueryConnectionError, OsqueryQueryError } from '../../src/core/osquery/errors.js';
-import { processAlive, waitForExit } from '../../src/core/osquery/process-control.js';
+import { processAlive, waitForExit, type ProcessHost } from '../../src/core/osquery/process-control.js';
 import {
   OsquerydStartError,
   OsquerydSupervisor,
@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 function supervise(
-  options: { env?: Record<string, string>; paths?: OsquerydPaths; timings?: object; binary?: ResolvedBinary } = {},
+  options: { env?: Record<string, string>; paths?: OsquerydPaths; timings?: object; binary?: ResolvedBinary; host?: ProcessHost } = {},
 ) {
   const paths = options.paths ?? osquerydPaths(path.join(tempDir(), 'data'), 'daemon');
   const supervisor = new OsquerydSupervisor({
@@ -31,6 +31,7 @@ function supervise(
     paths,
     env: standinEnv(options.env),
     timings: { ...FAST_TIMINGS, ...options.timings },
+    host: options.host,
   });
   const states: OsquerydStatus[] = [];
   supervisor.on('state', (status) => states.push(status));
@@ -192,11 +193,7 @@ describe('OsquerydSupervisor with the stand-in osqueryd', () => {
 
   it('ends a leftover osqueryd named by our pidfile and carrying our socket, then starts cleanly', async () => {
     const { supervisor, paths } = supervise();
-    mkdirSync(paths.loggerPath, { recursive: true });
-    const leftover = spawn(STANDIN_OSQUERYD, osquerydArguments(paths, 'flag'), { env: standinEnv(), stdio: 'ignore', detached: true });
-    const deadline = Date.now() + 5_000;
-    while (!existsSync(paths.socketPath) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(readFileSync(paths.pidfile, 'utf8').trim()).toBe(String(leftover.pid));
+    const leftover = await leftoverDaemon(paths);
 
     await supervisor.start();
     expect(await waitForExit(leftover.pid!, 2_000)).toBe(true);
@@ -283,4 +280,73 @@ describe("osquery's check of its own binary (the watcher's safePermissions), wit
       expect(await bundled.supervisor.client.query('SELECT 1 AS ok')).toEqual([{ ok: '1' }]);
     });
   }
+});
+
+interface HostCall {
+  file: string;
+  args: string[];
+  options: object;
+}
+
+/** Windows' process control on this machine: every command recorded; taskkill /F ends the process, as there. */
+function windowsHost(calls: HostCall[]): ProcessHost {
+  return {
+    platform: 'win32',
+    execFile: (file, args, options, callback) => {
+      calls.push({ file, args, options });
+      if (path.win32.basename(file) !== 'taskkill.exe') return callback(new Error(`${file} is not on this machine`), '');
+      if (!args.includes('/F')) {
+        return callback(new Error(`ERROR: The process with PID ${args[1]} could not be terminated. Reason: This process can only be terminated forcefully (with /F option).`), '');
+      }
+      process.kill(Number(args[1]), 'SIGKILL');
+      callback(null, `SUCCESS: The process with PID ${args[1]} has been terminated.`);
+    },
+  };
+}
+
+/** A stand-in started as an earlier run left it: its pidfile and socket in `paths`, no supervisor. */
+async function leftoverDaemon(paths: OsquerydPaths) {
+  mkdirSync(paths.loggerPath, { recursive: true });
+  const leftover = spawn(STANDIN_OSQUERYD, osquerydArguments(paths, 'flag'), { env: standinEnv(), stdio: 'ignore', detached: true });
+  const deadline = Date.now() + 5_000;
+  while (!existsSync(paths.socketPath) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(readFileSync(paths.pidfile, 'utf8').trim()).toBe(String(leftover.pid));
+  return leftover;
+}
+
+describe('OsquerydSupervisor on Windows (its process control, run here)', () => {
+  it('stops osqueryd at once with a hidden taskkill /T /F, not after the grace period', async () => {
+    const calls: HostCall[] = [];
+    const { supervisor } = supervise({ host: windowsHost(calls), timings: { stopGraceMs: 10_000 } });
+    await supervisor.start();
+    const pid = supervisor.status().pid!;
+    const stopping = Date.now();
+    await supervisor.stop();
+    expect(Date.now() - stopping).toBeLessThan(2_000);
+    expect(processAlive(pid)).toBe(false);
+    expect(calls).toEqual([
+      { file: 'C:\\Windows\\System32\\taskkill.exe', args: ['/pid', String(pid), '/T', '/F'], options: { windowsHide: true } },
+    ]);
+  });
+
+  it('sends nothing to a daemon that already exited (Windows reuses its pid), and restarts it', async () => {
+    const calls: HostCall[] = [];
+    const { supervisor } = supervise({ host: windowsHost(calls) });
+    await supervisor.start();
+    process.kill(supervisor.status().pid!, 'SIGKILL');
+    await untilState(supervisor, 'restarting');
+    await untilState(supervisor, 'running');
+    expect(calls).toEqual([]);
+  });
+
+  it("leaves a leftover osqueryd and its pidfile to the new osqueryd's --force", async () => {
+    const calls: HostCall[] = [];
+    const { supervisor, paths } = supervise({ host: windowsHost(calls) });
+    const leftover = await leftoverDaemon(paths);
+    await supervisor.start();
+    expect(await waitForExit(leftover.pid!, 2_000)).toBe(true);
+    expect(supervisor.outputTail().join('\n')).toContain(`Killing osqueryd process: ${leftover.pid} (succeeded)`);
+    expect(calls).toEqual([]);
+    expect(await supervisor.client.query('SELECT 1 AS ok')).toEqual([{ ok: '1' }]);
+  });
 });

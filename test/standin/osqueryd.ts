@@ -8,12 +8,12 @@
  */
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { processAlive } from '../../src/core/osquery/process-control.js';
 import { OSQUERY_VERSION, osqueryPlatformOf } from '../../src/core/osquery/schema.js';
 import { builtinRows } from './builtin-tables.js';
 import type { Platform } from '../../src/core/platform.js';
 import { createExtensionManagerServer } from './extension-manager-server.js';
 import { parseFaults } from './faults.js';
+import { killHolder, pidfileHolder } from './pidfile.js';
 import { safePermissions } from './safe-permissions.js';
 import { flagIsTrue, parseGflags, UnknownFlagError } from './gflags.js';
 import { StandinSqlEngine } from './sql-engine.js';
@@ -49,13 +49,14 @@ function main(): void {
 
   const platform = (process.env.STANDIN_PLATFORM ?? osqueryPlatformOf(process.platform) ?? 'linux') as Platform;
   const pidfile = flags.get('pidfile');
-  if (pidfile && existsSync(pidfile)) {
-    const other = Number(readFileSync(pidfile, 'utf8').trim());
-    if (other > 0 && other !== process.pid && processAlive(other) && !flagIsTrue(flags, 'force')) {
-      log('E', 'init.cpp:608', `osqueryd (${other}) is already running`);
-      log('E', 'pidfile', 'Pidfile::Busy');
+  const holder = pidfile ? pidfileHolder(pidfile) : undefined;
+  if (holder !== undefined) {
+    if (!flagIsTrue(flags, 'force')) {
+      log('E', 'init.cpp:520', 'osqueryd Pidfile check failed: Busy');
       process.exit(1);
     }
+    killHolder(holder);
+    log('E', 'init.cpp:463', `Killing osqueryd process: ${holder} (succeeded)`);
   }
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`, { mode: 0o600 });
   const endBeforeStarting = (code: number) => {

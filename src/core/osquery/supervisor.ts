@@ -5,7 +5,15 @@ import type { ResolvedBinary } from './binary.js';
 import { DaemonOutput } from './daemon-output.js';
 import { osquerydArguments, prepareOsquerydPaths, type OsquerydPaths } from './daemon-paths.js';
 import { ExtensionSocketClient } from './extension-socket-client.js';
-import { processAlive, processCommandLine, signalProcessTree, waitForExit } from './process-control.js';
+import {
+  endProcessTreeNow,
+  HOST,
+  processAlive,
+  processCommandLine,
+  signalProcessTree,
+  waitForExit,
+  type ProcessHost,
+} from './process-control.js';
 import { errorMessage } from '../error-message.js';
 
 export type OsquerydState = 'stopped' | 'starting' | 'running' | 'restarting' | 'failed';
@@ -67,6 +75,8 @@ export interface OsquerydSupervisorOptions {
   paths: OsquerydPaths;
   env?: NodeJS.ProcessEnv;
   timings?: Partial<SupervisorTimings>;
+  /** The OS processes are controlled on (tests run Windows' way on another platform). */
+  host?: ProcessHost;
 }
 
 export class SupervisorBusyError extends Error {
@@ -94,6 +104,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
   private readonly binary: ResolvedBinary | (() => ResolvedBinary);
   private readonly env: NodeJS.ProcessEnv | undefined;
   private readonly timings: SupervisorTimings;
+  private readonly host: ProcessHost;
   private readonly output: DaemonOutput;
   private current: OsquerydStatus = { state: 'stopped', since: Date.now(), failures: 0 };
   private child: ChildProcess | undefined;
@@ -114,6 +125,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     this.paths = options.paths;
     this.env = options.env;
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    this.host = options.host ?? HOST;
     prepareOsquerydPaths(this.paths);
     this.output = new DaemonOutput({ file: this.paths.outputLog });
     this.client = new ExtensionSocketClient({
@@ -148,7 +160,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     return this.start();
   }
 
-  /** Stops osqueryd: SIGTERM, then SIGKILL of its process group after the grace period. */
+  /** Stops osqueryd: SIGTERM, then SIGKILL of its process group after the grace period (Windows: at once). */
   stop(): Promise<void> {
     this.generation++;
     this.clearTimers();
@@ -205,7 +217,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     const child = spawn(binary.path, osquerydArguments(this.paths, binary.source), {
       env: this.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: process.platform !== 'win32',
+      detached: this.host.platform !== 'win32',
       windowsHide: true,
     });
     this.child = child;
@@ -229,8 +241,10 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     });
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
-      // The leader is gone; a worker it forked must not outlive it.
-      if (child.pid) signalProcessTree(child.pid, 'SIGKILL');
+      // The leader is gone; a worker it forked must not outlive it. On Windows the worker ends by
+      // itself when its watcher goes (osquery core/watcher.cpp:777-781), and the pid, released,
+      // may already name another process: nothing is sent there.
+      if (child.pid && this.host.platform !== 'win32') signalProcessTree(child.pid, 'SIGKILL');
       if (this.endingChild || generation !== this.generation) return;
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       this.fail(`osqueryd ${how}`, true);
@@ -244,9 +258,12 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
       this.fail(`osqueryd did not open its extension socket within ${this.timings.readyTimeoutMs} ms`, true);
       return;
     }
-    const socketReady = process.platform === 'win32' || existsSync(this.paths.socketPath);
+    // A named pipe has no file to wait for, and a leftover osqueryd may answer on it until the new
+    // one's --force has ended it: that has happened once the pidfile names our osqueryd.
+    const worthPinging =
+      this.host.platform === 'win32' ? readPid(this.paths.pidfile) === this.child?.pid : existsSync(this.paths.socketPath);
     const next = () => this.schedule(() => this.pollReady(generation, startedAt), this.timings.readyPollMs);
-    if (!socketReady) {
+    if (!worthPinging) {
       next();
       return;
     }
@@ -325,6 +342,13 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     const child = this.child;
     if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
     this.endingChild = true;
+    if (this.host.platform === 'win32') {
+      // osqueryd cannot be asked to stop on Windows (endProcessTreeNow): waiting a grace period
+      // would only delay every stop and restart.
+      await endProcessTreeNow(child.pid, this.host);
+      await this.childExited;
+      return;
+    }
     signalProcessTree(child.pid, 'SIGTERM');
     let graceTimer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<false>((resolve) => {
@@ -340,20 +364,26 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     }
   }
 
-  /** Last resort when our own process exits: the daemon's group must not outlive us. */
+  /**
+   * Last resort when our own process exits: the daemon's group must not outlive us. On Windows,
+   * Node puts every child it spawns (not detached) in a job object that ends it with Node (libuv
+   * src/win/process.c, uv__init_global_job_handle), and its worker follows it.
+   */
   private killNow(): void {
-    if (this.child?.pid) signalProcessTree(this.child.pid, 'SIGKILL');
+    if (this.child?.pid && this.host.platform !== 'win32') signalProcessTree(this.child.pid, 'SIGKILL');
     this.releaseLock();
   }
 
   /**
    * A daemon left by a crashed supervisor is ended only when our pidfile names it and its command
-   * line carries our socket path; then stale pidfile and socket files are removed.
+   * line carries our socket path; then stale pidfile and socket files are removed. Windows shows
+   * no other process's command line, so nothing is ended there: the new osqueryd's --force ends an
+   * osqueryd that still holds the pidfile, and only that (osquery core/init.cpp:429-470, 498-515).
    */
   private async removeLeftovers(): Promise<void> {
     const pid = readPid(this.paths.pidfile);
     if (pid && pid !== this.child?.pid && processAlive(pid)) {
-      const commandLine = await processCommandLine(pid);
+      const commandLine = await processCommandLine(pid, this.host);
       if (commandLine?.includes(this.paths.socketPath)) {
         this.output.note(`ending leftover osqueryd ${pid} from an earlier run`);
         signalProcessTree(pid, 'SIGTERM', true);
@@ -366,11 +396,16 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     this.cleanUpFiles();
   }
 
+  /**
+   * Removes a pidfile and socket left behind. Windows has neither to remove: osqueryd opens its
+   * pidfile delete-on-close and shares it with no deleter, so it goes when osqueryd goes and cannot
+   * be removed before (osquery utils/pidfile/pidfile_windows.cpp:88-97), and a named pipe leaves no
+   * file.
+   */
   private cleanUpFiles(): void {
+    if (this.host.platform === 'win32') return;
     rmSync(this.paths.pidfile, { force: true });
-    if (process.platform !== 'win32' && statSync(this.paths.socketPath, { throwIfNoEntry: false })?.isSocket()) {
-      rmSync(this.paths.socketPath, { force: true });
-    }
+    if (statSync(this.paths.socketPath, { throwIfNoEntry: false })?.isSocket()) rmSync(this.paths.socketPath, { force: true });
   }
 
   private acquireLock(): void {
