@@ -13,7 +13,7 @@ import {
   type OsquerydState,
   type OsquerydStatus,
 } from '../../src/core/osquery/supervisor.js';
-import { FAST_TIMINGS, removeTempDirs, STANDIN_OSQUERYD, standinEnv, tempDir, writeFixture } from '../helpers/standin.js';
+import { FAST_TIMINGS, removeTempDirs, REPO_ROOT, STANDIN_OSQUERYD, standinEnv, tempDir, writeFixture } from '../helpers/standin.js';
 
 const running: OsquerydSupervisor[] = [];
 
@@ -189,6 +189,7 @@ describe('OsquerydSupervisor with the stand-in osqueryd', () => {
     expect(existsSync(paths.socketPath)).toBe(false);
     expect(existsSync(paths.pidfile)).toBe(false);
     expect(existsSync(paths.supervisorLock)).toBe(false);
+    expect(existsSync(paths.supervisorPidfile)).toBe(false);
   });
 
   it('ends a leftover osqueryd named by our pidfile and carrying our socket, then starts cleanly', async () => {
@@ -233,14 +234,39 @@ describe('OsquerydSupervisor with the stand-in osqueryd', () => {
     expect(await first.supervisor.client.query('SELECT 1 AS a')).toEqual([{ a: '1' }]);
     expect(await second.supervisor.client.query('SELECT 2 AS b')).toEqual([{ b: '2' }]);
 
-    const lockHolder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
-    const third = supervise();
-    writeFileSync(third.paths.supervisorLock, `${lockHolder.pid}\n`);
+    const third = supervise({ paths: first.paths });
+    const refused = await third.supervisor.start().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SupervisorBusyError);
+    expect((refused as Error).message).toBe(`another Porchlight process (pid ${process.pid}) already runs osqueryd from ${first.paths.root}`);
+  });
+
+  it('starts when the pid of an earlier supervisor now names another process (pids are reused)', async () => {
+    const { supervisor, paths } = supervise();
+    const reused = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    writeFileSync(paths.supervisorPidfile, `${reused.pid}\n`);
     try {
-      await expect(third.supervisor.start()).rejects.toBeInstanceOf(SupervisorBusyError);
+      await supervisor.start();
+      expect(readFileSync(paths.supervisorPidfile, 'utf8').trim()).toBe(String(process.pid));
     } finally {
-      lockHolder.kill('SIGKILL');
+      reused.kill('SIGKILL');
     }
+  });
+
+  it('starts when the supervisor that held the lock was killed', async () => {
+    const { supervisor, paths } = supervise();
+    const lockModule = path.join(REPO_ROOT, 'dist', 'src', 'core', 'osquery', 'instance-lock.js');
+    const holder = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', `const { InstanceLock } = await import(${JSON.stringify(lockModule)}); await InstanceLock.acquire(${JSON.stringify(paths.supervisorLock)}); console.log('held'); setInterval(() => {}, 1000);`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise((resolve) => holder.stdout.once('data', resolve));
+    await expect(supervise({ paths }).supervisor.start()).rejects.toBeInstanceOf(SupervisorBusyError);
+    holder.kill('SIGKILL');
+    await waitForExit(holder.pid!, 2_000);
+    expect(existsSync(paths.supervisorLock)).toBe(true);
+    await supervisor.start();
+    expect(await supervisor.client.query('SELECT 1 AS ok')).toEqual([{ ok: '1' }]);
   });
 });
 

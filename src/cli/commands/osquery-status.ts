@@ -1,6 +1,6 @@
 import { resolveOsqueryd, type ResolvedBinary } from '../../core/osquery/binary.js';
 import { osquerydPaths } from '../../core/osquery/daemon-paths.js';
-import { processAlive } from '../../core/osquery/process-control.js';
+import { lockHeld } from '../../core/osquery/instance-lock.js';
 import { agentDaemonClient, AGENT_INSTANCE } from '../../core/osquery/osquery-session.js';
 import { readPid } from '../../core/osquery/supervisor.js';
 import { COMMON_HELP, contextFrom, parseCommand } from '../options.js';
@@ -26,7 +26,7 @@ ${COMMON_HELP}`,
     } catch (error) {
       binaryError = errorMessage(error);
     }
-    const supervisorPid = readPid(paths.supervisorLock);
+    const supervisorPid = (await lockHeld(paths.supervisorLock)) ? readPid(paths.supervisorPidfile) : undefined;
     const client = await agentDaemonClient(ctx.dataDir);
     let version: string | undefined;
     if (client) {
@@ -39,7 +39,7 @@ ${COMMON_HELP}`,
       running: client !== undefined,
       pid: client ? pid : undefined,
       version,
-      supervisorPid: supervisorPid && processAlive(supervisorPid) ? supervisorPid : undefined,
+      supervisorPid,
       socketPath: paths.socketPath,
       outputLog: paths.outputLog,
       binary,

@@ -33,6 +33,7 @@ describe('osquerydPaths', () => {
     const paths = osquerydPaths(deep, 'daemon', { platform: 'linux', uid: 1000 });
     expect(Buffer.byteLength(paths.socketPath)).toBeLessThanOrEqual(MAX_SOCKET_PATH_BYTES);
     expect(paths.socketPath).toMatch(/^\/tmp\/porchlight-1000\/[0-9a-f]{12}\.em$/);
+    expect(paths.supervisorLock).toBe(paths.socketPath.replace(/\.em$/, '.lock'));
     const other = osquerydPaths(deep + '2', 'daemon', { platform: 'linux', uid: 1000 });
     expect(other.socketPath).not.toBe(paths.socketPath);
   });
@@ -40,6 +41,7 @@ describe('osquerydPaths', () => {
   it("uses a per-user named pipe on Windows, never osquery's default pipe", () => {
     const paths = osquerydPaths('C:\\Users\\Ann\\AppData\\Roaming\\Porchlight', 'daemon', { platform: 'win32', user: 'Ann' });
     expect(paths.socketPath).toMatch(/^\\\\\.\\pipe\\porchlight-Ann-osquery-[0-9a-f]{12}$/);
+    expect(paths.supervisorLock).toMatch(/^\\\\\.\\pipe\\porchlight-Ann-supervisor-[0-9a-f]{12}$/);
     expect(paths.pidfile).toBe('C:\\Users\\Ann\\AppData\\Roaming\\Porchlight\\osquery\\daemon\\osqueryd.pid');
   });
 

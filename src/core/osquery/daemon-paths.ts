@@ -20,8 +20,10 @@ export interface OsquerydPaths {
   extensionsAutoload: string;
   /** osqueryd's captured stdout/stderr. */
   outputLog: string;
-  /** Names the process that supervises this instance. */
+  /** The supervisor's lock: a unix socket, or a named pipe on Windows (instance-lock.ts). */
   supervisorLock: string;
+  /** The pid of the process holding the lock, for people to read. */
+  supervisorPidfile: string;
 }
 
 export interface DaemonPathOptions {
@@ -43,7 +45,7 @@ export function osquerydPaths(dataDir: string, instance: string, options: Daemon
   const root = join(dataDir, 'osquery', instance);
   return {
     root,
-    socketPath: socketPathFor(root, platform, options),
+    ...socketPaths(root, platform, options),
     pidfile: join(root, 'osqueryd.pid'),
     databasePath: join(root, 'osquery.db'),
     loggerPath: join(root, 'logs'),
@@ -51,7 +53,7 @@ export function osquerydPaths(dataDir: string, instance: string, options: Daemon
     flagfile: join(dataDir, 'osquery', 'osquery.flags'),
     extensionsAutoload: join(dataDir, 'osquery', 'extensions.load'),
     outputLog: join(root, 'logs', 'osqueryd.output.log'),
-    supervisorLock: join(root, 'supervisor.pid'),
+    supervisorPidfile: join(root, 'supervisor.pid'),
   };
 }
 
@@ -59,16 +61,18 @@ function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
 
-function socketPathFor(root: string, platform: NodeJS.Platform, options: DaemonPathOptions): string {
+/** osqueryd's extension socket and the supervisor's lock: named pipes on Windows, unix sockets elsewhere. */
+function socketPaths(root: string, platform: NodeJS.Platform, options: DaemonPathOptions): Pick<OsquerydPaths, 'socketPath' | 'supervisorLock'> {
   if (platform === 'win32') {
     const user = (options.user ?? safeUsername()).replace(/[^A-Za-z0-9_.-]/g, '_');
-    return `\\\\.\\pipe\\porchlight-${user}-osquery-${shortHash(root)}`;
+    const pipe = (use: string) => `\\\\.\\pipe\\porchlight-${user}-${use}-${shortHash(root)}`;
+    return { socketPath: pipe('osquery'), supervisorLock: pipe('supervisor') };
   }
-  const inRoot = path.posix.join(root, 'osquery.em');
-  if (Buffer.byteLength(inRoot) <= MAX_SOCKET_PATH_BYTES) return inRoot;
+  const inRoot = { socketPath: path.posix.join(root, 'osquery.em'), supervisorLock: path.posix.join(root, 'supervisor.lock') };
+  if (Object.values(inRoot).every((socket) => Buffer.byteLength(socket) <= MAX_SOCKET_PATH_BYTES)) return inRoot;
   const uid = options.uid ?? process.getuid?.() ?? 0;
-  const base = options.shortSocketBase ?? '/tmp';
-  return path.posix.join(base, `porchlight-${uid}`, `${shortHash(root)}.em`);
+  const short = path.posix.join(options.shortSocketBase ?? '/tmp', `porchlight-${uid}`, shortHash(root));
+  return { socketPath: `${short}.em`, supervisorLock: `${short}.lock` };
 }
 
 function safeUsername(): string {

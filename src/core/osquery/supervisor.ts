@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { TypedEmitter } from '../events.js';
 import type { ResolvedBinary } from './binary.js';
 import { DaemonOutput } from './daemon-output.js';
+import { InstanceLock } from './instance-lock.js';
 import { osquerydArguments, prepareOsquerydPaths, type OsquerydPaths } from './daemon-paths.js';
 import { ExtensionSocketClient } from './extension-socket-client.js';
 import {
@@ -115,7 +116,10 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
   private consecutiveFailures = 0;
   private timers = new Set<NodeJS.Timeout>();
   private generation = 0;
-  private lockHeld = false;
+  private lock: InstanceLock | undefined;
+  private locking: Promise<void> | undefined;
+  /** Counts stop() calls, so a start() that waited for the lock knows a stop came meanwhile. */
+  private stops = 0;
   private stopping: Promise<void> | undefined;
   private readonly onProcessExit = () => this.killNow();
 
@@ -146,10 +150,13 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
   async start(): Promise<void> {
     await this.stopping;
     if (this.current.state === 'stopped' || this.current.state === 'failed') {
-      this.acquireLock();
-      this.failureTimes = [];
-      this.consecutiveFailures = 0;
-      void this.launch();
+      const stops = this.stops;
+      await this.acquireLock();
+      if (this.stops === stops && (this.current.state === 'stopped' || this.current.state === 'failed')) {
+        this.failureTimes = [];
+        this.consecutiveFailures = 0;
+        void this.launch();
+      }
     }
     await this.whenRunning();
   }
@@ -162,9 +169,11 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
 
   /** Stops osqueryd: SIGTERM, then SIGKILL of its process group after the grace period (Windows: at once). */
   stop(): Promise<void> {
+    this.stops++;
     this.generation++;
     this.clearTimers();
     this.stopping ??= (async () => {
+      await this.locking?.catch(() => undefined);
       await this.endChild();
       this.cleanUpFiles();
       this.releaseLock();
@@ -408,23 +417,28 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     if (statSync(this.paths.socketPath, { throwIfNoEntry: false })?.isSocket()) rmSync(this.paths.socketPath, { force: true });
   }
 
-  private acquireLock(): void {
-    if (this.lockHeld) return;
-    const holder = readPid(this.paths.supervisorLock);
-    if (holder && holder !== process.pid && processAlive(holder)) {
-      throw new SupervisorBusyError(
-        `another Porchlight process (pid ${holder}) already runs osqueryd from ${this.paths.root}`,
-      );
-    }
-    writeFileSync(this.paths.supervisorLock, `${process.pid}\n`, { mode: 0o600 });
-    this.lockHeld = true;
-    process.on('exit', this.onProcessExit);
+  /** One supervisor per instance: the lock is held from the first start() until stop(). */
+  private acquireLock(): Promise<void> {
+    if (this.lock) return Promise.resolve();
+    this.locking ??= (async () => {
+      const lock = await InstanceLock.acquire(this.paths.supervisorLock, this.host.platform);
+      if (!lock) {
+        const holder = readPid(this.paths.supervisorPidfile);
+        const who = holder ? `another Porchlight process (pid ${holder})` : 'another Porchlight process';
+        throw new SupervisorBusyError(`${who} already runs osqueryd from ${this.paths.root}`);
+      }
+      this.lock = lock;
+      writeFileSync(this.paths.supervisorPidfile, `${process.pid}\n`, { mode: 0o600 });
+      process.on('exit', this.onProcessExit);
+    })().finally(() => (this.locking = undefined));
+    return this.locking;
   }
 
   private releaseLock(): void {
-    if (!this.lockHeld) return;
-    if (readPid(this.paths.supervisorLock) === process.pid) rmSync(this.paths.supervisorLock, { force: true });
-    this.lockHeld = false;
+    if (!this.lock) return;
+    rmSync(this.paths.supervisorPidfile, { force: true });
+    this.lock.release();
+    this.lock = undefined;
     process.removeListener('exit', this.onProcessExit);
   }
 
