@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '../../../test/helpers/standin.js';
@@ -39,10 +40,23 @@ describe('osquerydPaths', () => {
   });
 
   it("uses a per-user named pipe on Windows, never osquery's default pipe", () => {
-    const paths = osquerydPaths('C:\\Users\\Ann\\AppData\\Roaming\\Porchlight', 'daemon', { platform: 'win32', user: 'Ann' });
-    expect(paths.socketPath).toMatch(/^\\\\\.\\pipe\\porchlight-Ann-osquery-[0-9a-f]{12}$/);
-    expect(paths.supervisorLock).toMatch(/^\\\\\.\\pipe\\porchlight-Ann-supervisor-[0-9a-f]{12}$/);
+    const paths = osquerydPaths('C:\\Users\\Ann\\AppData\\Roaming\\Porchlight', 'daemon', { platform: 'win32', user: 'Ann', pipeSecret: 'x' });
+    expect(paths.socketPath).toMatch(/^\\\\\.\\pipe\\porchlight-Ann-osquery-[0-9a-f]{32}$/);
+    expect(paths.supervisorLock).toMatch(/^\\\\\.\\pipe\\porchlight-Ann-supervisor-[0-9a-f]{32}$/);
     expect(paths.pidfile).toBe('C:\\Users\\Ann\\AppData\\Roaming\\Porchlight\\osquery\\daemon\\osqueryd.pid');
+  });
+
+  it("names Windows pipes with a secret of the data dir's, so other accounts cannot create them first", () => {
+    const dataDir = tempDir();
+    const windows = { platform: 'win32', user: 'Ann' } as const;
+    const paths = osquerydPaths(dataDir, 'daemon', windows);
+    const secretFile = path.join(dataDir, 'osquery', 'pipe-secret');
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(secretFile, 'utf8').trim()).toMatch(/^[0-9a-f]{32}$/);
+    expect(osquerydPaths(dataDir, 'daemon', windows).socketPath).toBe(paths.socketPath);
+    // What another account knows (the user name, the data dir) does not give the names.
+    expect(paths.socketPath).not.toContain(createHash('sha256').update(paths.root).digest('hex').slice(0, 12));
+    expect(osquerydPaths(dataDir, 'daemon', { ...windows, pipeSecret: 'a guess' }).socketPath).not.toBe(paths.socketPath);
   });
 
   it('creates the instance and socket folders with mode 0700', () => {

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { shipsWithPorchlight, type BinarySource } from './binary.js';
@@ -32,6 +32,8 @@ export interface DaemonPathOptions {
   uid?: number;
   /** Where short socket folders go when the data dir is too deep (POSIX); `/tmp` by default. */
   shortSocketBase?: string;
+  /** Windows: the random part of the pipe names; the data dir's own (pipeSecret) by default. */
+  pipeSecret?: string;
 }
 
 /**
@@ -45,7 +47,7 @@ export function osquerydPaths(dataDir: string, instance: string, options: Daemon
   const root = join(dataDir, 'osquery', instance);
   return {
     root,
-    ...socketPaths(root, platform, options),
+    ...socketPaths(root, platform, platform === 'win32' ? (options.pipeSecret ?? pipeSecret(dataDir)) : '', options),
     pidfile: join(root, 'osqueryd.pid'),
     databasePath: join(root, 'osquery.db'),
     loggerPath: join(root, 'logs'),
@@ -61,11 +63,41 @@ function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
 
+/**
+ * Windows: the random part of a data dir's pipe names, made once and kept where only its user can
+ * read it (<data dir>/osquery/pipe-secret). Pipe names are one namespace shared by every account
+ * of the machine, and osqueryd does not insist on creating its pipe's first instance (Thrift's
+ * pipe server, osquery extensions/impl_thrift.cpp:328-349): a name another account can work out
+ * from the user name and the data dir would let it create the pipe before osqueryd and answer
+ * Porchlight's queries, or hold the supervisor's lock and keep it from starting. Once osqueryd
+ * runs, its pipe admits only SYSTEM, Administrators and the user, so no one else can add an
+ * instance; anyone can list a pipe's name while it exists, though, so an account that read it
+ * could still take it in the moment between two osqueryd runs.
+ */
+export function pipeSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'osquery', 'pipe-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(file, `${randomBytes(16).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process made it first: theirs is the one.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
 /** osqueryd's extension socket and the supervisor's lock: named pipes on Windows, unix sockets elsewhere. */
-function socketPaths(root: string, platform: NodeJS.Platform, options: DaemonPathOptions): Pick<OsquerydPaths, 'socketPath' | 'supervisorLock'> {
+function socketPaths(
+  root: string,
+  platform: NodeJS.Platform,
+  secret: string,
+  options: DaemonPathOptions,
+): Pick<OsquerydPaths, 'socketPath' | 'supervisorLock'> {
   if (platform === 'win32') {
     const user = (options.user ?? safeUsername()).replace(/[^A-Za-z0-9_.-]/g, '_');
-    const pipe = (use: string) => `\\\\.\\pipe\\porchlight-${user}-${use}-${shortHash(root)}`;
+    const unguessable = createHash('sha256').update(secret).update(root).digest('hex').slice(0, 32);
+    const pipe = (use: string) => `\\\\.\\pipe\\porchlight-${user}-${use}-${unguessable}`;
     return { socketPath: pipe('osquery'), supervisorLock: pipe('supervisor') };
   }
   const inRoot = { socketPath: path.posix.join(root, 'osquery.em'), supervisorLock: path.posix.join(root, 'supervisor.lock') };
