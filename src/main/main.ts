@@ -56,7 +56,11 @@ const preload = path.join(root, 'dist', 'preload', 'preload.cjs');
 const assetsDir = path.join(root, 'assets');
 const isTrusted = trustedPage(indexHtml);
 
+// The CLI's rule, so the tray app and `porchlight` always share one data dir. Electron keeps its own
+// files there too (by default they would go to the roaming %APPDATA% on Windows).
+const baseDir = resolveDataDir({ flag: typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined });
 app.setName('Porchlight');
+app.setPath('userData', baseDir);
 app.setAppUserModelId(APP_ID);
 
 if (!app.requestSingleInstanceLock()) {
@@ -163,8 +167,6 @@ function onTrayAction(action: TrayAction): void {
 
 async function start(): Promise<void> {
   if (process.platform === 'darwin') app.dock?.hide();
-  // The CLI's rule, so the tray app and `porchlight` always share one data dir.
-  const baseDir = resolveDataDir({ flag: typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined });
   const demoPlatform = platformSchema.safeParse(flags.platform);
   const demo = flags.demo ? demoSetup(baseDir, process.env, demoPlatform.success ? demoPlatform.data : undefined) : undefined;
   const dataDir = demo?.dataDir ?? baseDir;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResolvedBinary } from '../../src/core/osquery/binary.js';
@@ -215,6 +215,14 @@ describe('OsquerydSupervisor with the stand-in osqueryd', () => {
     }
   });
 
+  it('runs from a data dir whose path is not ASCII, which osquery on Windows cannot open', async () => {
+    const paths = osquerydPaths(path.join(tempDir(), 'José', 'Porchlight'), 'daemon');
+    const { supervisor } = supervise({ paths, env: { STANDIN_PLATFORM: 'windows' } });
+    await supervisor.start();
+    expect(statSync(paths.databasePath).isDirectory()).toBe(true);
+    expect(readFileSync(paths.pidfile, 'utf8').trim()).toBe(String(supervisor.status().pid));
+  });
+
   it('uses a short socket path for a deep data dir and still works', async () => {
     const deep = path.join(tempDir(), ...Array.from({ length: 8 }, (_, i) => `nested-folder-${i}`), 'Porchlight');
     const paths = osquerydPaths(deep, 'daemon');
@@ -333,7 +341,12 @@ function windowsHost(calls: HostCall[]): ProcessHost {
 /** A stand-in started as an earlier run left it: its pidfile and socket in `paths`, no supervisor. */
 async function leftoverDaemon(paths: OsquerydPaths) {
   mkdirSync(paths.loggerPath, { recursive: true });
-  const leftover = spawn(STANDIN_OSQUERYD, osquerydArguments(paths, 'flag'), { env: standinEnv(), stdio: 'ignore', detached: true });
+  const leftover = spawn(STANDIN_OSQUERYD, osquerydArguments(paths, 'flag'), {
+    cwd: paths.root,
+    env: standinEnv(),
+    stdio: 'ignore',
+    detached: true,
+  });
   const deadline = Date.now() + 5_000;
   while (!existsSync(paths.socketPath) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   expect(readFileSync(paths.pidfile, 'utf8').trim()).toBe(String(leftover.pid));

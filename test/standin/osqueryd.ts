@@ -71,6 +71,15 @@ function main(): void {
     endBeforeStarting(1);
   }
   const databasePath = flags.get('database_path');
+  if (databasePath && platform === 'windows' && !/^[\x20-\x7e]*$/.test(databasePath)) {
+    // osquery's RocksDB on Windows opens files with the ANSI API (src/core/osquery/daemon-paths.ts):
+    // the UTF-8 path reaches it mangled, the worker cannot open its database and ends, and the
+    // watcher follows (core/init.cpp:685-690, core/watcher.cpp:284-287). The message is RocksDB's form.
+    const mangled = Buffer.from(path.resolve(databasePath), 'utf8').toString('latin1');
+    log('E', 'shutdown.cpp:80', `IO error: Failed to create dir: ${mangled}: The system cannot find the path specified.`);
+    log('E', 'shutdown.cpp:80', 'Worker returned exit status');
+    endBeforeStarting(78);
+  }
   if (databasePath) mkdirSync(databasePath, { recursive: true, mode: 0o700 });
 
   const socketPath = flags.get('extensions_socket') ?? '/var/osquery/osquery.em';

@@ -13,13 +13,32 @@ describe('osquerydPaths', () => {
     expect(paths.socketPath).toBe('/home/ann/.config/Porchlight/osquery/daemon/osquery.em');
     const args = osquerydArguments(paths, 'vendor');
     expect(args).toContain('--extensions_socket=/home/ann/.config/Porchlight/osquery/daemon/osquery.em');
-    expect(args).toContain('--pidfile=/home/ann/.config/Porchlight/osquery/daemon/osqueryd.pid');
-    expect(args).toContain('--database_path=/home/ann/.config/Porchlight/osquery/daemon/osquery.db');
+    expect(args).toContain('--pidfile=./osqueryd.pid');
+    expect(args).toContain('--database_path=./osquery.db');
+    expect(args).toContain('--flagfile=../osquery.flags');
     expect(args).toContain('--disable_events=true');
     expect(args).toContain('--force');
     expect(args).toContain('--host_identifier=uuid');
-    expect(args).toContain('--extensions_autoload=/home/ann/.config/Porchlight/osquery/extensions.load');
-    expect(args.join(' ')).not.toMatch(/\/var\/osquery|osquery\.em\b(?!.*Porchlight)|disable_watchdog/);
+    expect(args).toContain('--extensions_autoload=../extensions.load');
+    expect(args.join(' ')).not.toMatch(/\/var\/osquery|\/etc\/osquery|disable_watchdog/);
+  });
+
+  it("names osqueryd's files relative to its working directory, in ASCII whatever the data dir's path", () => {
+    const paths = osquerydPaths('/home/José/.config/Porchlight', 'daemon', { platform: 'linux' });
+    const args = osquerydArguments(paths, 'vendor');
+    const files = {
+      flagfile: paths.flagfile,
+      config_path: paths.configPath,
+      extensions_autoload: paths.extensionsAutoload,
+      pidfile: paths.pidfile,
+      database_path: paths.databasePath,
+      logger_path: paths.loggerPath,
+    };
+    for (const [flag, file] of Object.entries(files)) {
+      const value = args.find((arg) => arg.startsWith(`--${flag}=`))!.slice(flag.length + 3);
+      expect(value).toMatch(/^[\x20-\x7e]+$/);
+      expect(path.resolve(paths.root, value)).toBe(file);
+    }
   });
 
   it("passes --allow_unsafe only to the osqueryd that ships with Porchlight, whose files are Porchlight's own", () => {
@@ -40,10 +59,10 @@ describe('osquerydPaths', () => {
   });
 
   it("uses a per-user named pipe on Windows, never osquery's default pipe", () => {
-    const paths = osquerydPaths('C:\\Users\\Ann\\AppData\\Roaming\\Porchlight', 'daemon', { platform: 'win32', user: 'Ann', pipeSecret: 'x' });
+    const paths = osquerydPaths('C:\\Users\\Ann\\AppData\\Local\\Porchlight', 'daemon', { platform: 'win32', user: 'Ann', pipeSecret: 'x' });
     expect(paths.socketPath).toMatch(/^\\\\\.\\pipe\\porchlight-Ann-osquery-[0-9a-f]{32}$/);
     expect(paths.supervisorLock).toMatch(/^\\\\\.\\pipe\\porchlight-Ann-supervisor-[0-9a-f]{32}$/);
-    expect(paths.pidfile).toBe('C:\\Users\\Ann\\AppData\\Roaming\\Porchlight\\osquery\\daemon\\osqueryd.pid');
+    expect(paths.pidfile).toBe('C:\\Users\\Ann\\AppData\\Local\\Porchlight\\osquery\\daemon\\osqueryd.pid');
   });
 
   it("names Windows pipes with a secret of the data dir's, so other accounts cannot create them first", () => {

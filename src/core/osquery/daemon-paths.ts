@@ -166,16 +166,31 @@ function makePrivateDir(dir: string, platform: NodeJS.Platform): void {
  * The flag relaxes safePermissions wherever osquery uses it (filesystem/filesystem.cpp:578): the
  * watcher's check and extension autoloading (extensions/extensions.cpp:425), which reads only the
  * owner's own list (`--extensions_autoload`) instead of a corporate osquery's default one.
+ *
+ * Files are named relative to osqueryd's working directory, its instance folder (`paths.root`,
+ * where the supervisor starts it). On Windows osquery's RocksDB opens its files with the ANSI API
+ * (built with _MBCS: osquery libraries/cmake/source/rocksdb/CMakeLists.txt:411-440), which cannot
+ * reach a folder such as C:\Users\José\AppData\Local\Porchlight. Nothing under a user profile is
+ * surely ASCII; C:\ or %ProgramData% are, but their subfolders are open to every account; and 8.3
+ * short names can be turned off per volume. A relative name is ASCII whatever the data dir is,
+ * and Windows resolves it against the working directory, which it keeps in UTF-16. osquery never
+ * changes its working directory: its one chdir is daemon(3) under --daemonize (core/init.cpp:
+ * 486-491, Linux only), which Porchlight does not pass.
  */
 export function osquerydArguments(paths: OsquerydPaths, source: BinarySource): string[] {
+  const inRoot = (file: string) => {
+    const relative = path.relative(paths.root, file);
+    // "./osquery.db" rather than "osquery.db": osquery creates the database's parent folder first.
+    return relative.startsWith('..') ? relative : `.${path.sep}${relative}`;
+  };
   return [
-    `--flagfile=${paths.flagfile}`,
-    `--config_path=${paths.configPath}`,
+    `--flagfile=${inRoot(paths.flagfile)}`,
+    `--config_path=${inRoot(paths.configPath)}`,
     `--extensions_socket=${paths.socketPath}`,
-    `--extensions_autoload=${paths.extensionsAutoload}`,
-    `--pidfile=${paths.pidfile}`,
-    `--database_path=${paths.databasePath}`,
-    `--logger_path=${paths.loggerPath}`,
+    `--extensions_autoload=${inRoot(paths.extensionsAutoload)}`,
+    `--pidfile=${inRoot(paths.pidfile)}`,
+    `--database_path=${inRoot(paths.databasePath)}`,
+    `--logger_path=${inRoot(paths.loggerPath)}`,
     '--disable_events=true',
     '--force',
     '--host_identifier=uuid',

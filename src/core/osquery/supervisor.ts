@@ -224,6 +224,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
       return;
     }
     const child = spawn(binary.path, osquerydArguments(this.paths, binary.source), {
+      cwd: this.paths.root,
       env: this.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: this.host.platform !== 'win32',

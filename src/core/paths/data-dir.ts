@@ -13,7 +13,10 @@ export interface DataDirSources {
 
 /**
  * Where Porchlight keeps its state: `--data-dir`, else PORCHLIGHT_HOME, else the per-user app-data
- * folder (where Electron puts userData). The tray app and the CLI both ask here, so they share it.
+ * folder. The tray app and the CLI both ask here, so they share it (the tray app also gives it to
+ * Electron as userData). On Windows that is %LOCALAPPDATA%, not the roaming %APPDATA%: everything
+ * here (history, osquery's database and logs, settings about this machine's ports and findings)
+ * belongs to this machine, and a roaming profile would copy it to every machine signed into.
  */
 export function resolveDataDir(sources: DataDirSources = {}): string {
   const env = sources.env ?? process.env;
@@ -25,7 +28,7 @@ export function resolveDataDir(sources: DataDirSources = {}): string {
     case 'darwin':
       return path.join(home, 'Library', 'Application Support', APP_NAME);
     case 'win32':
-      return path.win32.join(env.APPDATA ?? path.win32.join(home, 'AppData', 'Roaming'), APP_NAME);
+      return path.win32.join(env.LOCALAPPDATA ?? path.win32.join(home, 'AppData', 'Local'), APP_NAME);
     default:
       return path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), APP_NAME);
   }
