@@ -6,9 +6,11 @@ import path from 'node:path';
 import { create } from 'tar';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '../../test/helpers/standin.js';
-import { artifactFor, fetchOsquery, FetchOsqueryError, type ReleaseManifest } from './osquery-release.js';
+import { artifactFor, fetchOsquery, FetchOsqueryError, type ReleaseManifest, type RunProgram } from './osquery-release.js';
 
 const PACKAGE = 'osquery-5.23.1_1.linux_x86_64.tar.gz';
+const MSI = 'osquery-5.23.1.msi';
+const msi = Buffer.from('an msi package, unpacked here by the msiexec stand-in below');
 let archive: Buffer;
 let served: { mode: 'good' | 'corrupt' | 'truncated' } = { mode: 'good' };
 let requests = 0;
@@ -43,6 +45,10 @@ beforeAll(async () => {
   archive = await makeArchive();
   server = http.createServer((request, response) => {
     requests++;
+    if (request.url === `/${MSI}`) {
+      response.writeHead(200, { 'content-length': String(msi.length) }).end(msi);
+      return;
+    }
     if (request.url !== `/${PACKAGE}`) {
       response.writeHead(404).end();
       return;
@@ -123,6 +129,43 @@ describe('fetchOsquery against a local HTTP server', () => {
     const error = await fetchOsquery({ ...options(vendorRoot), baseUrl: `http://127.0.0.1:${port}` }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FetchOsqueryError);
     expect((error as Error).message).toMatch(/cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\).*--base-url/);
+  });
+});
+
+/** The command line Windows hands a program: verbatim, or each argument quoted as Node (libuv) quotes it. */
+function windowsCommandLine(args: string[], verbatim: boolean): string {
+  return args.map((arg) => (verbatim || !/[\s"]/.test(arg) ? arg : `"${arg.replace(/"/g, '\\"')}"`)).join(' ');
+}
+
+/** msiexec /a as far as fetch-osquery needs it: reads TARGETDIR from its command line and unpacks osqueryd there. */
+function msiexecStandin(calls: { file: string; line: string; options: object }[]): RunProgram {
+  return async (file, args, options) => {
+    const line = windowsCommandLine(args, options.windowsVerbatimArguments === true);
+    calls.push({ file, line, options });
+    // msiexec takes PROPERTY=value or PROPERTY="value with spaces"; anything else is error 1639.
+    const target = /(?:^| )TARGETDIR=(?:"([^"]*)"|(\S+))(?: |$)/.exec(line);
+    if (file !== 'msiexec' || !target) throw new Error(`msiexec: invalid command line argument (1639): ${line}`);
+    const dir = path.join(target[1] ?? target[2]!, 'PFiles', 'osquery', 'osqueryd');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'osqueryd.exe'), 'MZ osqueryd');
+  };
+}
+
+describe('fetchOsquery for Windows', () => {
+  it('unpacks the msi with msiexec /a into a folder whose path has spaces, hidden', async () => {
+    const vendorRoot = path.join(tempDir(), 'My Projects', 'porchlight', 'vendor', 'osquery');
+    const calls: { file: string; line: string; options: object }[] = [];
+    const manifest: ReleaseManifest = {
+      version: '5.23.1',
+      url: 'https://pkg.example.invalid',
+      downloads: { official: [{ type: 'Windows', package: MSI, platform: 'windows', content: createHash('sha256').update(msi).digest('hex') }] },
+    };
+    const result = await fetchOsquery({ manifest, baseUrl, vendorRoot, platform: 'win32', arch: 'x64', run: msiexecStandin(calls) });
+    expect(result).toEqual({ status: 'installed', binary: path.join(vendorRoot, 'win-x64', 'osqueryd.exe') });
+    expect(readFileSync(result.binary, 'utf8')).toBe('MZ osqueryd');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.line).toMatch(/^\/a ".*My Projects.*\.msi" \/qn TARGETDIR=".*My Projects.*\/msi"$/);
+    expect(calls[0]!.options).toEqual({ windowsVerbatimArguments: true, windowsHide: true });
   });
 });
 

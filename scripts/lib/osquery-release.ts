@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, type ExecFileOptions } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import { extract } from 'tar';
 import { osquerydRelativePath, vendorDir } from '../../src/core/osquery/binary.js';
 
-const run = promisify(execFile);
+/** Runs a program to its end (execFile, never a shell); tests record the calls instead. */
+export type RunProgram = (file: string, args: string[], options: ExecFileOptions) => Promise<unknown>;
 
 export interface ReleaseArtifact {
   type: string;
@@ -38,6 +39,8 @@ export interface FetchOptions {
   idleTimeoutMs?: number;
   log?: (message: string) => void;
   progress?: (received: number, total: number | undefined) => void;
+  /** How pkgutil and msiexec are run; execFile by default. */
+  run?: RunProgram;
 }
 
 export interface FetchResult {
@@ -110,7 +113,7 @@ export async function fetchOsquery(options: FetchOptions): Promise<FetchResult> 
     }
     log(`Verified SHA-256 ${actual}`);
     await mkdir(staging, { recursive: true });
-    await unpack(download, staging, platform);
+    await unpack(download, staging, platform, options.run ?? promisify(execFile));
     await writeFile(
       path.join(staging, MARKER),
       JSON.stringify({ version: options.manifest.version, package: artifact.package, sha256: artifact.content }, null, 2) + '\n',
@@ -196,15 +199,22 @@ async function sha256(file: string): Promise<string> {
 }
 
 /** Puts osqueryd (macOS: the whole osquery.app, which it needs for its signature) into `staging`. */
-async function unpack(pkg: string, staging: string, platform: NodeJS.Platform): Promise<void> {
+async function unpack(pkg: string, staging: string, platform: NodeJS.Platform, run: RunProgram): Promise<void> {
   const work = path.join(staging, '.unpack');
   await mkdir(work, { recursive: true });
   if (platform === 'darwin') {
-    await run('pkgutil', ['--expand-full', pkg, path.join(work, 'pkg')]);
+    await run('pkgutil', ['--expand-full', pkg, path.join(work, 'pkg')], { windowsHide: true });
     const app = await findPath(work, (p) => p.endsWith(path.join('opt', 'osquery', 'lib', 'osquery.app')));
     await rename(app, path.join(staging, 'osquery.app'));
   } else if (platform === 'win32') {
-    await run('msiexec', ['/a', pkg, '/qn', `TARGETDIR=${path.join(work, 'msi')}`]);
+    // msiexec reads its command line itself and wants a value with spaces quoted after the `=`
+    // (TARGETDIR="C:\My Projects\…"); Node would quote the whole argument instead, which msiexec
+    // rejects, so the line goes verbatim, quoted here (a Windows path cannot hold a `"`).
+    const quoted = (value: string) => `"${value}"`;
+    await run('msiexec', ['/a', quoted(pkg), '/qn', `TARGETDIR=${quoted(path.join(work, 'msi'))}`], {
+      windowsVerbatimArguments: true,
+      windowsHide: true,
+    });
     const exe = await findPath(work, (p) => path.basename(p).toLowerCase() === 'osqueryd.exe');
     await rename(exe, path.join(staging, 'osqueryd.exe'));
   } else {
