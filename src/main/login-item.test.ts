@@ -20,16 +20,21 @@ describe('start at login', () => {
     expect(await item.isEnabled()).toBe(false);
   });
 
-  it("on macOS and Windows uses the OS's login items through Electron", async () => {
-    let settings = { openAtLogin: false, args: [] as string[] | undefined };
-    const item = electronLoginItem({
-      getLoginItemSettings: () => settings,
-      setLoginItemSettings: (next) => {
-        settings = { openAtLogin: next.openAtLogin, args: next.args };
+  it("on macOS and Windows uses the OS's login items through Electron, read back with the arguments they were set with", async () => {
+    // Windows' Run key as Electron sees it: an entry is on only for the arguments it was written with.
+    const runKey = new Map<string, boolean>();
+    const item = electronLoginItem(
+      {
+        getLoginItemSettings: (options) => ({ openAtLogin: runKey.get(options.args.join(' ')) ?? false }),
+        setLoginItemSettings: (settings) => runKey.set(settings.args.join(' '), settings.openAtLogin),
       },
-    });
+      ['C:\\Users\\Ann\\porchlight'],
+    );
+    expect(await item.isEnabled()).toBe(false);
     await item.setEnabled(true);
-    expect(settings).toEqual({ openAtLogin: true, args: ['--hidden'] });
+    expect([...runKey]).toEqual([['C:\\Users\\Ann\\porchlight --hidden', true]]);
     expect(await item.isEnabled()).toBe(true);
+    await item.setEnabled(false);
+    expect(await item.isEnabled()).toBe(false);
   });
 });

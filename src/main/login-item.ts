@@ -4,8 +4,8 @@ import type { LoginItem } from '../api/agent-api.js';
 
 /** Electron's login-item settings (macOS login items, Windows Run key). */
 export interface LoginItemSettingsApi {
-  getLoginItemSettings(): { openAtLogin: boolean };
-  setLoginItemSettings(settings: { openAtLogin: boolean; args?: string[] }): void;
+  getLoginItemSettings(options: { args: string[] }): { openAtLogin: boolean };
+  setLoginItemSettings(settings: { openAtLogin: boolean; args: string[] }): void;
 }
 
 export const HIDDEN_FLAG = '--hidden';
@@ -43,10 +43,17 @@ export function xdgAutostart(configHome: string, command: string[]): LoginItem {
   };
 }
 
-/** macOS and Windows: the OS's own login items, through Electron. */
-export function electronLoginItem(app: LoginItemSettingsApi): LoginItem {
+/**
+ * macOS and Windows: the OS's own login items, through Electron. `relaunch` is what follows the
+ * executable to start Porchlight (nothing when packaged; the app's folder in a checkout). Windows
+ * finds its Run key entry by executable and arguments, so getLoginItemSettings is asked with the
+ * very `args` setLoginItemSettings was given; without them it reads off (Electron's
+ * app.getLoginItemSettings documentation).
+ */
+export function electronLoginItem(app: LoginItemSettingsApi, relaunch: string[] = []): LoginItem {
+  const args = [...relaunch, HIDDEN_FLAG];
   return {
-    isEnabled: async () => app.getLoginItemSettings().openAtLogin,
-    setEnabled: async (enabled) => app.setLoginItemSettings({ openAtLogin: enabled, args: [HIDDEN_FLAG] }),
+    isEnabled: async () => app.getLoginItemSettings({ args }).openAtLogin,
+    setEnabled: async (enabled) => app.setLoginItemSettings({ openAtLogin: enabled, args }),
   };
 }

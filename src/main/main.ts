@@ -184,10 +184,12 @@ async function start(): Promise<void> {
   });
   agent = current;
 
+  // What follows the executable to start this app again: in a checkout, the app's folder.
+  const relaunch = app.isPackaged ? [] : [app.getAppPath()];
   const loginItem =
     process.platform === 'linux'
-      ? xdgAutostart(process.env.XDG_CONFIG_HOME ?? path.join(app.getPath('home'), '.config'), [process.execPath, ...(app.isPackaged ? [] : [app.getAppPath()])])
-      : electronLoginItem(app);
+      ? xdgAutostart(process.env.XDG_CONFIG_HOME ?? path.join(app.getPath('home'), '.config'), [process.execPath, ...relaunch])
+      : electronLoginItem(app, relaunch);
   registerApiIpc(ipcMain, createAgentApi(current, { openExternal: (url) => shell.openExternal(url), loginItem }), isTrusted);
   subscribeAgentEvents(current, (name, payload) => {
     if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, name, payload);
