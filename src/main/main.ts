@@ -34,7 +34,7 @@ import { NotificationPolicy } from './notification-policy.js';
 import { SystemTray, type TrayHandle } from './system-tray.js';
 import { trayIconPath } from './tray-icons.js';
 import type { MenuItemSpec, TrayAction, TrayState } from './tray-menu.js';
-import { createMainWindow } from './window.js';
+import { bringToFront, createMainWindow } from './window.js';
 
 const RESCAN_DEBOUNCE_MS = 30_000;
 
@@ -84,13 +84,13 @@ const checkRoute = (checkId: string | undefined) => (checkId ? `/check/${encodeU
 function showWindow(route?: string): void {
   if (window && !window.isDestroyed()) {
     if (route) window.webContents.executeJavaScript(`location.hash = ${JSON.stringify(`#${route}`)}`).catch(() => undefined);
-    window.show();
-    window.focus();
+    bringToFront(window, app);
     return;
   }
   window = createMainWindow(
     {
       BrowserWindow,
+      app,
       openExternal: (url) => shell.openExternal(url),
       isTrusted,
       indexHtml,
@@ -115,6 +115,7 @@ function electronTray(iconPath: string): TrayHandle {
     setImage: (icon) => tray.setImage(nativeImage.createFromPath(icon)),
     setToolTip: (text) => tray.setToolTip(text),
     setMenu: (items, onAction) => tray.setContextMenu(Menu.buildFromTemplate(toElectron(items, onAction))),
+    onClick: (handler) => tray.on('click', handler),
     destroy: () => tray.destroy(),
   };
 }

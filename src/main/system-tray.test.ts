@@ -18,6 +18,7 @@ function fakeTray() {
   const calls: string[] = [];
   let menu: MenuItemSpec[] = [];
   let onAction: ((action: TrayAction) => void) | undefined;
+  let onClick: (() => void) | undefined;
   const factory = (icon: string): TrayHandle => {
     calls.push(`create ${icon}`);
     return {
@@ -28,17 +29,27 @@ function fakeTray() {
         onAction = handler;
         calls.push('menu');
       },
+      onClick: (handler) => {
+        onClick = handler;
+        calls.push('on click');
+      },
       destroy: () => calls.push('destroy'),
     };
   };
-  return { calls, factory, menu: () => menu, click: (label: string) => onAction!(menu.find((i) => i.label === label)!.action!) };
+  return {
+    calls,
+    factory,
+    menu: () => menu,
+    click: (label: string) => onAction!(menu.find((i) => i.label === label)!.action!),
+    leftClickIcon: () => onClick?.(),
+  };
 }
 
 describe('SystemTray', () => {
   it('rebuilds menu and tooltip on every update, and changes the icon only when the state does', () => {
     const fake = fakeTray();
     const actions: TrayAction[] = [];
-    const tray = new SystemTray(fake.factory, (overall) => `/icons/${overall}.png`, (a) => actions.push(a), state);
+    const tray = new SystemTray(fake.factory, (overall) => `/icons/${overall}.png`, (a) => actions.push(a), state, 'linux');
     tray.update({ ...state, lastScanAt: 1 });
     tray.update({ ...state, overall: 'failing' });
     expect(fake.calls).toEqual([
@@ -56,5 +67,21 @@ describe('SystemTray', () => {
     expect(actions).toEqual([{ kind: 'scan-now' }, { kind: 'quit' }]);
     tray.destroy();
     expect(fake.calls.at(-1)).toBe('destroy');
+  });
+
+  it('opens the window on a left click on Windows, where the menu is on the right button', () => {
+    const fake = fakeTray();
+    const actions: TrayAction[] = [];
+    new SystemTray(fake.factory, (overall) => `/icons/${overall}.ico`, (a) => actions.push(a), state, 'win32');
+    fake.leftClickIcon();
+    expect(actions).toEqual([{ kind: 'open-window' }]);
+  });
+
+  it('leaves a click to the OS on macOS and Linux, which open the menu', () => {
+    for (const platform of ['darwin', 'linux'] as const) {
+      const fake = fakeTray();
+      new SystemTray(fake.factory, (overall) => `/icons/${overall}.png`, () => undefined, state, platform);
+      expect(fake.calls).not.toContain('on click');
+    }
   });
 });

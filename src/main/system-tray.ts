@@ -7,6 +7,8 @@ export interface TrayHandle {
   setToolTip(text: string): void;
   /** Attaches the menu as the context menu (Linux trays show nothing else). */
   setMenu(items: MenuItemSpec[], onAction: (action: TrayAction) => void): void;
+  /** Called on a left click of the icon. */
+  onClick(handler: () => void): void;
   destroy(): void;
 }
 
@@ -25,9 +27,13 @@ export class SystemTray {
     private readonly iconFor: (state: OverallState) => string,
     private readonly onAction: (action: TrayAction) => void,
     initial: TrayState,
+    platform: NodeJS.Platform = process.platform,
   ) {
     this.lastIcon = iconFor(initial.overall);
     this.handle = factory(this.lastIcon);
+    // macOS and Linux open the menu on a click by themselves; Windows opens it on a right click
+    // only, and a left click on a tray icon opens the app's window there (as Windows Security's does).
+    if (platform === 'win32') this.handle.onClick(() => onAction({ kind: 'open-window' }));
     this.render(initial);
   }
 

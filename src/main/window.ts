@@ -16,8 +16,26 @@ export function secureWebPreferences(preload: string): NonNullable<BrowserWindow
   };
 }
 
+/** Electron's app.focus. */
+export interface AppFocus {
+  focus(options?: { steal: boolean }): void;
+}
+
+/**
+ * Shows the window in front. On macOS a tray app (LSUIElement: no Dock icon) is not the active
+ * app when its menu or a notification is used, and show() alone can leave the window behind the
+ * active app's: app.focus({ steal: true }) makes Porchlight active first.
+ */
+export function bringToFront(window: Pick<BrowserWindowType, 'show' | 'focus'>, app: AppFocus, platform: NodeJS.Platform = process.platform): void {
+  window.show();
+  if (platform === 'darwin') app.focus({ steal: true });
+  window.focus();
+}
+
 export interface WindowDeps {
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => BrowserWindowType;
+  app: AppFocus;
+  platform?: NodeJS.Platform;
   openExternal: (url: string) => Promise<void>;
   isTrusted: (url: string) => boolean;
   indexHtml: string;
@@ -45,7 +63,7 @@ export function createMainWindow(deps: WindowDeps, route = '/'): BrowserWindowTy
     if (isOpenableLink(url)) void deps.openExternal(url);
     return { action: 'deny' };
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => bringToFront(window, deps.app, deps.platform));
   void window.loadFile(deps.indexHtml, { hash: route });
   return window;
 }
