@@ -368,6 +368,23 @@ describe('OsquerydSupervisor on Windows (its process control, run here)', () => 
     ]);
   });
 
+  it('still stops osqueryd when taskkill fails, through the process handle, after the grace period', async () => {
+    const calls: HostCall[] = [];
+    const failingTaskkill: ProcessHost = {
+      platform: 'win32',
+      execFile: (file, args, options, callback) => {
+        calls.push({ file, args, options });
+        callback(new Error('ERROR: Access is denied.'), '');
+      },
+    };
+    const { supervisor } = supervise({ host: failingTaskkill, timings: { stopGraceMs: 300 } });
+    await supervisor.start();
+    const pid = supervisor.status().pid!;
+    await supervisor.stop();
+    expect(processAlive(pid)).toBe(false);
+    expect(calls).toHaveLength(1);
+  });
+
   it('sends nothing to a daemon that already exited (Windows reuses its pid), and restarts it', async () => {
     const calls: HostCall[] = [];
     const { supervisor } = supervise({ host: windowsHost(calls) });

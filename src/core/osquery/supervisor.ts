@@ -352,14 +352,9 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     const child = this.child;
     if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
     this.endingChild = true;
-    if (this.host.platform === 'win32') {
-      // osqueryd cannot be asked to stop on Windows (endProcessTreeNow): waiting a grace period
-      // would only delay every stop and restart.
-      await endProcessTreeNow(child.pid, this.host);
-      await this.childExited;
-      return;
-    }
-    signalProcessTree(child.pid, 'SIGTERM');
+    // osqueryd cannot be asked to stop on Windows (endProcessTreeNow): it is ended at once there.
+    if (this.host.platform === 'win32') void endProcessTreeNow(child.pid, this.host);
+    else signalProcessTree(child.pid, 'SIGTERM');
     let graceTimer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<false>((resolve) => {
       graceTimer = setTimeout(() => resolve(false), this.timings.stopGraceMs);
@@ -367,9 +362,11 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     const exited = await Promise.race([this.childExited.then(() => true as const), graceOver]);
     clearTimeout(graceTimer);
     // Past the grace period the whole group is killed; once the leader exits, its exit handler
-    // does the same for any worker left behind.
+    // does the same for any worker left behind. On Windows taskkill failed: the process handle
+    // Node holds ends osqueryd (TerminateProcess, no pid to be mistaken), and its worker follows.
     if (!exited) {
-      signalProcessTree(child.pid, 'SIGKILL');
+      if (this.host.platform === 'win32') child.kill('SIGKILL');
+      else signalProcessTree(child.pid, 'SIGKILL');
       await this.childExited;
     }
   }
