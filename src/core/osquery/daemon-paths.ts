@@ -67,12 +67,13 @@ function shortHash(text: string): string {
  * Windows: the random part of a data dir's pipe names, made once and kept where only its user can
  * read it (<data dir>/osquery/pipe-secret). Pipe names are one namespace shared by every account
  * of the machine, and osqueryd does not insist on creating its pipe's first instance (Thrift's
- * pipe server, osquery extensions/impl_thrift.cpp:328-349): a name another account can work out
- * from the user name and the data dir would let it create the pipe before osqueryd and answer
+ * TPipeServer passes no FILE_FLAG_FIRST_PIPE_INSTANCE): a name another account can work out from
+ * the user name and the data dir would let it create the pipe before osqueryd and answer
  * Porchlight's queries, or hold the supervisor's lock and keep it from starting. Once osqueryd
- * runs, its pipe admits only SYSTEM, Administrators and the user, so no one else can add an
- * instance; anyone can list a pipe's name while it exists, though, so an account that read it
- * could still take it in the moment between two osqueryd runs.
+ * runs, its pipe admits only SYSTEM, Administrators and the user (osquery
+ * extensions/impl_thrift.cpp:328-349), so no one else can add an instance; anyone can list a
+ * pipe's name while it exists, though, so an account that read it could still take it in the
+ * moment between two osqueryd runs.
  */
 export function pipeSecret(dataDir: string): string {
   const file = path.join(dataDir, 'osquery', 'pipe-secret');
