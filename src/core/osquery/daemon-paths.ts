@@ -1,11 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makePrivateDir, pipeName, pipeSecret, unixSocketPaths, type SocketPathOptions } from '../paths/private-sockets.js';
 import { shipsWithPorchlight, type BinarySource } from './binary.js';
 
-/** Longest unix socket path osqueryd can bind (sun_path is 104 bytes on macOS, with its NUL). */
-export const MAX_SOCKET_PATH_BYTES = 103;
+export { MAX_SOCKET_PATH_BYTES, UnsafeSocketDirectoryError } from '../paths/private-sockets.js';
 
 export interface OsquerydPaths {
   /** This instance's folder (mode 0700). */
@@ -26,15 +24,7 @@ export interface OsquerydPaths {
   supervisorPidfile: string;
 }
 
-export interface DaemonPathOptions {
-  platform?: NodeJS.Platform;
-  user?: string;
-  uid?: number;
-  /** Where short socket folders go when the data dir is too deep (POSIX); `/tmp` by default. */
-  shortSocketBase?: string;
-  /** Windows: the random part of the pipe names; the data dir's own (pipeSecret) by default. */
-  pipeSecret?: string;
-}
+export type DaemonPathOptions = SocketPathOptions;
 
 /**
  * The files one osqueryd instance uses, all inside the data dir and never osquery's defaults
@@ -59,35 +49,6 @@ export function osquerydPaths(dataDir: string, instance: string, options: Daemon
   };
 }
 
-function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 12);
-}
-
-/**
- * Windows: the random part of a data dir's pipe names, made once and kept where only its user can
- * read it (<data dir>/osquery/pipe-secret). Pipe names are one namespace shared by every account
- * of the machine, and osqueryd does not insist on creating its pipe's first instance (Thrift's
- * TPipeServer passes no FILE_FLAG_FIRST_PIPE_INSTANCE): a name another account can work out from
- * the user name and the data dir would let it create the pipe before osqueryd and answer
- * Porchlight's queries, or hold the supervisor's lock and keep it from starting. Once osqueryd
- * runs, its pipe admits only SYSTEM, Administrators and the user (osquery
- * extensions/impl_thrift.cpp:328-349), so no one else can add an instance; anyone can list a
- * pipe's name while it exists, though, so an account that read it could still take it in the
- * moment between two osqueryd runs.
- */
-export function pipeSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'osquery', 'pipe-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  try {
-    writeFileSync(file, `${randomBytes(16).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    // Another process made it first: theirs is the one.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  return readFileSync(file, 'utf8').trim();
-}
-
 /** osqueryd's extension socket and the supervisor's lock: named pipes on Windows, unix sockets elsewhere. */
 function socketPaths(
   root: string,
@@ -96,28 +57,9 @@ function socketPaths(
   options: DaemonPathOptions,
 ): Pick<OsquerydPaths, 'socketPath' | 'supervisorLock'> {
   if (platform === 'win32') {
-    const user = (options.user ?? safeUsername()).replace(/[^A-Za-z0-9_.-]/g, '_');
-    const unguessable = createHash('sha256').update(secret).update(root).digest('hex').slice(0, 32);
-    const pipe = (use: string) => `\\\\.\\pipe\\porchlight-${user}-${use}-${unguessable}`;
-    return { socketPath: pipe('osquery'), supervisorLock: pipe('supervisor') };
+    return { socketPath: pipeName('osquery', root, secret, options.user), supervisorLock: pipeName('supervisor', root, secret, options.user) };
   }
-  const inRoot = { socketPath: path.posix.join(root, 'osquery.em'), supervisorLock: path.posix.join(root, 'supervisor.lock') };
-  if (Object.values(inRoot).every((socket) => Buffer.byteLength(socket) <= MAX_SOCKET_PATH_BYTES)) return inRoot;
-  const uid = options.uid ?? process.getuid?.() ?? 0;
-  const short = path.posix.join(options.shortSocketBase ?? '/tmp', `porchlight-${uid}`, shortHash(root));
-  return { socketPath: `${short}.em`, supervisorLock: `${short}.lock` };
-}
-
-function safeUsername(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'user';
-  }
-}
-
-export class UnsafeSocketDirectoryError extends Error {
-  override name = 'UnsafeSocketDirectoryError';
+  return unixSocketPaths(root, { socketPath: 'osquery.em', supervisorLock: 'supervisor.lock' }, options);
 }
 
 /**
@@ -132,20 +74,6 @@ export function prepareOsquerydPaths(paths: OsquerydPaths, platform: NodeJS.Plat
     writeFileSync(paths.flagfile, '# osqueryd flags added here are passed to Porchlight\'s osqueryd.\n', { mode: 0o600 });
   }
   if (platform !== 'win32') makePrivateDir(path.dirname(paths.socketPath), platform);
-}
-
-function makePrivateDir(dir: string, platform: NodeJS.Platform): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (platform === 'win32') return;
-  const stat = lstatSync(dir);
-  if (stat.isSymbolicLink() || !stat.isDirectory()) {
-    throw new UnsafeSocketDirectoryError(`${dir} is not a plain directory; remove it and try again.`);
-  }
-  const uid = process.getuid?.();
-  if (uid !== undefined && stat.uid !== uid) {
-    throw new UnsafeSocketDirectoryError(`${dir} belongs to another user (uid ${stat.uid}); remove it and try again.`);
-  }
-  if ((stat.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
 }
 
 /**
