@@ -43,7 +43,7 @@ export async function benchChecks(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
 
   const scan = await inChild<{ overheadMs: number[]; maxRssMb: number }>(`
-    await agent.supervisor.start();
+    await agent.start();
     const overheadMs = [];
     for (let i = 0; i < 12; i++) {
       const report = await agent.scanNow('bench');

@@ -90,7 +90,8 @@ export async function benchOsqueryEngine(): Promise<BenchResult[]> {
       const start = performance.now();
       const rows = await client.query('SELECT pid, name, path, cmdline, uid, gid, state, start_time FROM processes');
       large.push(performance.now() - start);
-      if (rows.length !== LARGE_ROWS) throw new Error(`expected ${LARGE_ROWS} rows, got ${rows.length}`);
+      // The machine's processes and, as in osqueryd, the daemon's own.
+      if (rows.length !== LARGE_ROWS + 1) throw new Error(`expected ${LARGE_ROWS + 1} rows, got ${rows.length}`);
     }
     const largeMs = percentile(large, 50);
     results.push({ name: `${LARGE_ROWS}-row result (median of 5)`, value: largeMs, unit: 'ms', target: '< 100 ms', ok: largeMs < 100 });

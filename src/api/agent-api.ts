@@ -1,8 +1,5 @@
-import { performance } from 'node:perf_hooks';
 import type { Agent } from '../core/agent.js';
 import { CheckNotFoundError, NotConfirmableError } from '../core/checks/owner-confirmation.js';
-import { browserExtensions, listeningPorts } from '../core/checks/inventory.js';
-import { builtinCheck } from '../core/checks/loader.js';
 import { osqueryTablesFor } from '../core/osquery/schema.js';
 import { ApiError } from './call-result.js';
 import { isOpenableLink, type ApiHandlers } from './contract.js';
@@ -19,19 +16,19 @@ export interface AgentApiOptions {
   loginItem?: LoginItem;
 }
 
-/** The contract's calls, answered by an Agent. Shared by the Electron and HTTP transports. */
+/** The contract's calls, answered by an Agent. Shared by every transport (IPC, HTTP, the control socket, in-process). */
 export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): ApiHandlers {
-  const requireRunning = () => {
-    const state = agent.supervisor.status().state;
-    if (state !== 'running') throw new ApiError('unavailable', `osquery is not running (${state}); this works once it runs again`);
-  };
-
   return {
     getStatus: async () => agent.status(),
-    scanNow: () => agent.scanNow('manual'),
+    scanNow: ({ only }) => {
+      const known = new Set(agent.checks().map((c) => c.id));
+      const unknown = (only ?? []).filter((id) => !known.has(id));
+      if (unknown.length) throw new ApiError('not-found', `unknown check ${unknown.join(', ')}; \`porchlight checks list\` shows them`);
+      return agent.scanNow('manual', only);
+    },
     getLastReport: async () => ({ report: agent.lastReport() ?? null }),
     listChecks: async () => {
-      const disabled = new Set(agent.settings.get().disabledChecks);
+      const disabled = new Set(agent.settings().disabledChecks);
       return agent.checks().map((check) => ({
         id: check.id,
         title: check.title,
@@ -63,18 +60,19 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
           },
         },
         result: agent.lastReport()?.results.find((r) => r.checkId === id) ?? null,
-        findings: agent.store.findings({ checkId: id, includeResolved: true }),
-        history: agent.store.history({ checkId: id }),
+        findings: agent.findings({ checkId: id, includeResolved: true }),
+        history: agent.history({ checkId: id }),
       };
     },
-    listFindings: async ({ includeResolved }) => agent.store.findings({ includeResolved }),
+    listFindings: async ({ includeResolved }) => agent.findings({ includeResolved }),
+    getFinding: async ({ findingId }) => agent.finding(findingId) ?? notFound(findingId),
     acknowledge: async ({ findingId, until, note }) => {
       if (until !== undefined && until !== null && until <= Date.now()) {
         throw new ApiError('invalid-request', 'an acknowledgement must end in the future');
       }
       return agent.acknowledge(findingId, { until: until ?? null, note }) ?? notFound(findingId);
     },
-    unacknowledge: async ({ findingId }) => agent.unacknowledge(findingId) ?? notFound(findingId),
+    unacknowledge: async ({ findingId }) => agent.unacknowledge(findingId)?.finding ?? notFound(findingId),
     confirmCheck: async ({ checkId }) => {
       try {
         return agent.confirm(checkId);
@@ -85,47 +83,26 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
       }
     },
     unconfirmCheck: async ({ checkId }) => ({ removed: agent.unconfirm(checkId) }),
-    getHistory: async ({ checkId, since }) => agent.store.history({ checkId, since }),
-    runQuery: async ({ sql }) => {
-      requireRunning();
-      const started = performance.now();
-      const rows = await agent.supervisor.client.query(sql);
-      const durationMs = performance.now() - started;
-      const columns = await agent.supervisor.client.resultColumns(sql, rows);
-      return { columns, rows, durationMs };
-    },
+    getHistory: async ({ checkId, since }) => agent.history({ checkId, since }),
+    runQuery: ({ sql }) => agent.query(sql),
     listTables: async () =>
       osqueryTablesFor(agent.platform).map((table) => ({
         name: table.name,
         description: table.description,
         columns: table.columns.map((c) => ({ name: c.name, type: c.type, description: c.description })),
       })),
-    listPorts: async () => {
-      requireRunning();
-      return listeningPorts(agent.supervisor.client, builtinCheck('listening-ports'), agent.platform, agent.settings.get().listenerAllowlist);
-    },
-    listExtensions: async () => {
-      requireRunning();
-      const check = builtinCheck('browser-extensions');
-      return browserExtensions(agent.supervisor.client, check, agent.platform, agent.store.baseline(check.id));
-    },
-    getSettings: async () => agent.settings.get(),
-    updateSettings: async ({ patch }) => {
-      const updated = agent.settings.update(patch);
-      if (patch.schedule !== undefined) agent.applySchedule();
-      return updated;
-    },
+    listPorts: () => agent.listeningPorts(),
+    listExtensions: () => agent.browserExtensions(),
+    getSettings: async () => agent.settings(),
+    updateSettings: async ({ patch }) => agent.updateSettings(patch),
     openLink: async ({ url }) => {
       if (!isOpenableLink(url)) throw new ApiError('invalid-request', `links of this kind are not opened: ${url.slice(0, 100)}`);
       if (!options.openExternal) return { opened: false };
       await options.openExternal(url);
       return { opened: true };
     },
-    getOsqueryLog: async () => ({ lines: agent.supervisor.outputTail() }),
-    retryOsquery: async () => {
-      await agent.supervisor.retry().catch(() => undefined);
-      return agent.supervisor.status();
-    },
+    getOsqueryLog: async () => ({ lines: agent.osqueryOutput() }),
+    retryOsquery: () => agent.retryOsquery(),
     getStartAtLogin: async () =>
       options.loginItem ? { supported: true, enabled: await options.loginItem.isEnabled() } : { supported: false, enabled: false },
     setStartAtLogin: async ({ enabled }) => {
@@ -141,5 +118,5 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
 }
 
 function notFound(findingId: string): never {
-  throw new ApiError('not-found', `no finding ${findingId}`);
+  throw new ApiError('not-found', `no finding "${findingId}"; \`porchlight findings --all\` lists them`);
 }

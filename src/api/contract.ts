@@ -151,7 +151,10 @@ const checkRef = z.object({ checkId: z.string().min(1).max(100) }).strict();
 /** Every call: request and response schemas. */
 export const API = {
   getStatus: { request: empty, response: statusSchema },
-  scanNow: { request: empty, response: scanReportSchema },
+  scanNow: {
+    request: z.object({ only: z.array(z.string().min(1).max(100)).max(500).optional() }).strict(),
+    response: scanReportSchema,
+  },
   getLastReport: { request: empty, response: z.object({ report: scanReportSchema.nullable() }) },
   getCheck: { request: z.object({ id: z.string().min(1).max(100) }).strict(), response: checkDetailSchema },
   listChecks: {
@@ -166,6 +169,7 @@ export const API = {
     request: findingRef.extend({ until: timestamp.nullable().optional(), note: z.string().max(500).optional() }).strict(),
     response: storedFindingSchema,
   },
+  getFinding: { request: findingRef, response: storedFindingSchema },
   unacknowledge: { request: findingRef, response: storedFindingSchema },
   confirmCheck: { request: checkRef, response: ownerConfirmationSchema },
   unconfirmCheck: { request: checkRef, response: z.object({ removed: z.boolean() }) },

@@ -1,19 +1,32 @@
-import { loadChecks } from './checks/loader.js';
+import { performance } from 'node:perf_hooks';
 import { confirmCheck } from './checks/owner-confirmation.js';
 import type { LoadedCheck } from './checks/definition.js';
-import type { Platform } from './platform.js';
+import type { BrowserExtension } from './checks/extensions.js';
+import { browserExtensions, listeningPorts } from './checks/inventory.js';
+import type { ListeningPort } from './checks/listeners.js';
+import { builtinCheck, loadChecks } from './checks/loader.js';
 import { ownerDecisions, Scanner, withOwnerDecisions, type ScanReport } from './checks/scanner.js';
+import { errorMessage } from './error-message.js';
 import { TypedEmitter } from './events.js';
 import { resolveOsqueryd } from './osquery/binary.js';
 import { osquerydPaths } from './osquery/daemon-paths.js';
+import { OsqueryError } from './osquery/errors.js';
+import type { OsqueryRow } from './osquery/extension-socket-client.js';
+import { OneShotConnection, supervisedConnection, type OsqueryConnection } from './osquery/osquery-connection.js';
 import { AGENT_INSTANCE } from './osquery/osquery-session.js';
 import { osqueryPlatformOf } from './osquery/schema.js';
-import { overallState, type OverallState } from './overall-state.js';
 import { OsquerydSupervisor, type OsquerydStatus, type SupervisorTimings } from './osquery/supervisor.js';
+import { overallState, type OverallState } from './overall-state.js';
+import type { Platform } from './platform.js';
 import { ScanSchedule } from './schedule/scan-schedule.js';
-import type { SettingsStore } from './settings/settings.js';
-import { HistoryStore, type OwnerConfirmation, type StoredFinding } from './store/history-store.js';
-import { errorMessage } from './error-message.js';
+import type { Settings, SettingsPatch, SettingsStore } from './settings/settings.js';
+import {
+  HistoryStore,
+  type CheckStateRecord,
+  type OwnerConfirmation,
+  type ScanRecord,
+  type StoredFinding,
+} from './store/history-store.js';
 
 export interface AgentEvents extends Record<string, unknown> {
   'osquery-state': OsquerydStatus;
@@ -22,11 +35,23 @@ export interface AgentEvents extends Record<string, unknown> {
   'scan-failed': { trigger: string; error: string };
   'finding-new': StoredFinding;
   'finding-resolved': StoredFinding;
-  /** The latest results changed without a scan (the owner acknowledged a finding). */
+  /** The latest results changed without a scan (the owner acknowledged a finding or confirmed a check). */
   'results-changed': ScanReport;
   /** Something the owner should know that did not stop the agent (a corrupt file kept aside, a bad check file). */
   warning: { message: string };
 }
+
+/** Every event name, once: transports and the contract are checked against it. */
+export const AGENT_EVENT_NAMES = [
+  'osquery-state',
+  'scan-started',
+  'scan-finished',
+  'scan-failed',
+  'finding-new',
+  'finding-resolved',
+  'results-changed',
+  'warning',
+] as const satisfies readonly (keyof AgentEvents)[];
 
 export interface AgentOptions {
   dataDir: string;
@@ -42,6 +67,14 @@ export interface AgentOptions {
   demo?: boolean;
   /** A better-sqlite3 addon for this runtime's ABI (Electron in a checkout). */
   sqliteBinding?: string | undefined;
+  /**
+   * 'agent' (default): the data dir's long-running agent, with its supervised osqueryd and the
+   * scan schedule (tray app, serve, daemon). 'one-shot': a CLI command's, with no schedule and
+   * osquery opened only when a call needs it.
+   */
+  role?: 'agent' | 'one-shot';
+  /** One-shot: said before a short-lived osqueryd is started (it takes a moment). */
+  onStartingOwnDaemon?: () => void;
 }
 
 export interface AgentStatus {
@@ -60,20 +93,33 @@ export interface AgentStatus {
   warnings: string[];
 }
 
+export interface QueryAnswer {
+  columns: string[];
+  rows: OsqueryRow[];
+  durationMs: number;
+}
+
+/** osqueryd is not running (starting, restarting or failed): the call works once it runs again. */
+export class OsqueryNotRunningError extends OsqueryError {
+  override name = 'OsqueryNotRunningError';
+}
+
 const KEPT_WARNINGS = 20;
+
 /**
- * The composition root every shell drives: supervised osqueryd, the check catalog, history,
- * settings and the scan schedule, with typed events for what happens.
+ * Porchlight for one data dir: supervised osqueryd, the checks, history, settings and the scan
+ * schedule, with typed events for what happens. Every shell (tray app, serve, daemon, a CLI
+ * command) drives it through these methods; its collaborators stay inside.
  */
 export class Agent extends TypedEmitter<AgentEvents> {
   readonly dataDir: string;
-  readonly store: HistoryStore;
-  readonly supervisor: OsquerydSupervisor;
-  readonly settings: SettingsStore;
   /** The platform whose checks and osquery schema apply. */
   readonly platform: Platform;
+  private readonly store: HistoryStore;
+  private readonly osquery: OsqueryConnection;
+  private readonly settingsStore: SettingsStore;
   private readonly scanner: Scanner;
-  private readonly schedule: ScanSchedule;
+  private readonly schedule: ScanSchedule | undefined;
   private readonly pendingWarnings: string[] = [];
   private readonly checkFileWarnings = new Set<string>();
   private currentScan: Promise<ScanReport> | undefined;
@@ -86,7 +132,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
   constructor(options: AgentOptions) {
     super();
     this.dataDir = options.dataDir;
-    this.settings = options.settings;
+    this.settingsStore = options.settings;
     const platform = options.platform ?? osqueryPlatformOf(process.platform);
     if (!platform) throw new Error(`Porchlight does not run on ${process.platform}`);
     this.platform = platform;
@@ -94,23 +140,38 @@ export class Agent extends TypedEmitter<AgentEvents> {
     const opened = HistoryStore.open(this.dataDir, { nativeBinding: options.sqliteBinding });
     this.store = opened.store;
     for (const warning of [options.settingsWarning, opened.warning]) if (warning) this.pendingWarnings.push(warning);
-    this.supervisor = new OsquerydSupervisor({
-      binary: () => resolveOsqueryd({ explicitPath: options.osquerydPath, env: options.env, resourcesPath: options.resourcesPath }),
-      paths: osquerydPaths(this.dataDir, AGENT_INSTANCE),
-      env: options.env,
-      timings: options.timings,
-    });
-    this.supervisor.on('state', (status) => this.emit('osquery-state', status));
+    this.osquery =
+      options.role === 'one-shot'
+        ? new OneShotConnection({
+            dataDir: this.dataDir,
+            osquerydPath: options.osquerydPath,
+            env: options.env,
+            timings: options.timings,
+            onStartingOwnDaemon: options.onStartingOwnDaemon,
+          })
+        : supervisedConnection(
+            new OsquerydSupervisor({
+              binary: () =>
+                resolveOsqueryd({ explicitPath: options.osquerydPath, env: options.env, resourcesPath: options.resourcesPath }),
+              paths: osquerydPaths(this.dataDir, AGENT_INSTANCE),
+              env: options.env,
+              timings: options.timings,
+            }),
+          );
+    this.osquery.onState((status) => this.emit('osquery-state', status));
     this.scanner = new Scanner({
-      osquery: this.supervisor.client,
+      osquery: this.osquery,
       store: this.store,
       checks: () => this.checks(),
-      settings: () => this.settings.get(),
+      settings: () => this.settingsStore.get(),
       platform,
     });
-    this.schedule = new ScanSchedule(async () => {
-      if (this.pausedUntil() === null) await this.scanNow('schedule');
-    });
+    this.schedule =
+      options.role === 'one-shot'
+        ? undefined
+        : new ScanSchedule(async () => {
+            if (this.pausedUntil() === null) await this.scanNow('schedule');
+          });
   }
 
   /** Built-in checks plus the owner's from `<data dir>/checks/`; bad files become warnings. */
@@ -124,39 +185,46 @@ export class Agent extends TypedEmitter<AgentEvents> {
     return checks;
   }
 
-  /** Starts osqueryd, scans once, then follows the schedule from settings. */
+  /** Starts osqueryd, scans once, then follows the schedule from settings. A one-shot agent starts nothing. */
   async start(): Promise<void> {
     for (const message of this.pendingWarnings.splice(0)) this.warn(message);
-    this.schedule.start(this.settings.get().schedule);
-    await this.supervisor.start();
+    if (!this.schedule) return;
+    this.schedule.start(this.settingsStore.get().schedule);
+    await this.osquery.start();
     void this.scanNow('startup').catch(() => undefined);
   }
 
-  /** Runs a scan now; while one runs, callers share it instead of starting another. */
-  scanNow(trigger = 'manual'): Promise<ScanReport> {
+  /**
+   * Runs a scan now; while one runs, callers share it instead of starting another. A scan of
+   * `only` some checks runs after the one in flight, on its own.
+   */
+  scanNow(trigger = 'manual', only?: string[]): Promise<ScanReport> {
     if (this.stopped) return Promise.reject(new Error('Porchlight is stopping; no more scans'));
-    if (!this.currentScan) {
-      this.currentScan = this.runScan(trigger);
-      // After the assignment, so that listeners reading status() see the scan running.
-      this.emit('scan-started', { trigger, at: Date.now() });
-    }
+    if (only) return this.scanOnly(trigger, only);
+    return this.currentScan ?? this.startScan(trigger, undefined);
+  }
+
+  private async scanOnly(trigger: string, only: string[]): Promise<ScanReport> {
+    while (this.currentScan) await this.currentScan.catch(() => undefined);
+    return this.startScan(trigger, only);
+  }
+
+  private startScan(trigger: string, only: string[] | undefined): Promise<ScanReport> {
+    this.currentScan = this.runScan(trigger, only);
+    // After the assignment, so that listeners reading status() see the scan running.
+    this.emit('scan-started', { trigger, at: Date.now() });
     return this.currentScan;
   }
 
-  /** Follows the schedule now in settings (after the owner changed it). */
-  applySchedule(): void {
-    this.schedule.start(this.settings.get().schedule);
-  }
-
   status(): AgentStatus {
-    const osquery = this.supervisor.status();
+    const osquery = this.osquery.status();
     const scanning = this.currentScan !== undefined;
     return {
       overall: overallState({ osquery: osquery.state, scanning, results: this.last?.results }),
       osquery,
       scanning,
       lastScanAt: this.last?.finishedAt ?? this.store.lastScan()?.finishedAt ?? null,
-      nextScanAt: this.schedule.nextRun()?.getTime() ?? null,
+      nextScanAt: this.schedule?.nextRun()?.getTime() ?? null,
       pausedUntil: this.pausedUntil(),
       platform: this.platform,
       demo: this.demo,
@@ -170,6 +238,26 @@ export class Agent extends TypedEmitter<AgentEvents> {
     return this.last;
   }
 
+  /** The latest scan in the history, from any process. */
+  lastScan(): ScanRecord | undefined {
+    return this.store.lastScan();
+  }
+
+  /** Open findings (and resolved ones with `includeResolved`), newest first. */
+  findings(options: { includeResolved?: boolean; checkId?: string } = {}): StoredFinding[] {
+    return this.store.findings(options);
+  }
+
+  /** A finding by its short id or `check-id:key`. */
+  finding(reference: string): StoredFinding | undefined {
+    return this.store.findFinding(reference);
+  }
+
+  /** A check's result timeline (one entry per change), oldest first. */
+  history(options: { checkId?: string; since?: number } = {}): CheckStateRecord[] {
+    return this.store.history(options);
+  }
+
   /** "I know, it's fine": the finding stops failing its check, now and in later scans. */
   acknowledge(findingId: string, options: { until?: number | null; note?: string } = {}): StoredFinding | undefined {
     const finding = this.store.findFinding(findingId);
@@ -179,12 +267,13 @@ export class Agent extends TypedEmitter<AgentEvents> {
     return this.store.findFinding(findingId);
   }
 
-  unacknowledge(findingId: string): StoredFinding | undefined {
+  /** Takes an acknowledgement back; the finding's previous state when it was one. */
+  unacknowledge(findingId: string): { finding: StoredFinding; removed: boolean } | undefined {
     const finding = this.store.findFinding(findingId);
     if (!finding) return undefined;
-    this.store.unacknowledge(finding.checkId, finding.key);
+    const removed = this.store.unacknowledge(finding.checkId, finding.key);
     this.rejudge();
-    return this.store.findFinding(findingId);
+    return { finding: this.store.findFinding(findingId)!, removed };
   }
 
   /** "I checked, it is on" for a check osquery cannot see here (see confirmCheck); the check stays unknown. */
@@ -201,10 +290,58 @@ export class Agent extends TypedEmitter<AgentEvents> {
     return removed;
   }
 
-  private rejudge(): void {
-    if (!this.last) return;
-    this.last = withOwnerDecisions(this.last, ownerDecisions(this.store, Date.now()));
-    this.emit('results-changed', this.last);
+  /** Runs the owner's SQL through osqueryd; osquery's own message when it refuses it. */
+  async query(sql: string): Promise<QueryAnswer> {
+    this.requireOsquery();
+    const started = performance.now();
+    const rows = await this.osquery.query(sql);
+    const durationMs = performance.now() - started;
+    return { columns: await this.osquery.resultColumns(sql, rows), rows, durationMs };
+  }
+
+  /** Every listening socket, judged the way the listening-ports check judges them. */
+  listeningPorts(): Promise<ListeningPort[]> {
+    this.requireOsquery();
+    return listeningPorts(this.osquery, builtinCheck('listening-ports'), this.platform, this.settingsStore.get().listenerAllowlist);
+  }
+
+  /** Every browser extension, judged the way the browser-extensions check judges them. */
+  browserExtensions(): Promise<BrowserExtension[]> {
+    this.requireOsquery();
+    const check = builtinCheck('browser-extensions');
+    return browserExtensions(this.osquery, check, this.platform, this.store.baseline(check.id));
+  }
+
+  osqueryStatus(): OsquerydStatus {
+    return this.osquery.status();
+  }
+
+  /** Whose osqueryd answers this agent's queries. */
+  osquerySource(): 'supervised' | 'agent' | 'own' {
+    return this.osquery.source();
+  }
+
+  /** osqueryd's latest output lines. */
+  osqueryOutput(): string[] {
+    return this.osquery.outputTail();
+  }
+
+  /** Starts osqueryd again after it failed (a crash loop is not retried by itself). */
+  async retryOsquery(): Promise<OsquerydStatus> {
+    await this.osquery.retry().catch(() => undefined);
+    return this.osquery.status();
+  }
+
+  settings(): Settings {
+    return this.settingsStore.get();
+  }
+
+  /** Changes settings (validated; nothing written when invalid) and follows a new schedule at once. */
+  updateSettings(patch: SettingsPatch): Settings {
+    const before = this.settingsStore.get().schedule;
+    const updated = this.settingsStore.update(patch);
+    if (updated.schedule !== before) this.schedule?.start(updated.schedule);
+    return updated;
   }
 
   /** Skips scheduled scans for `minutes` (0 resumes). A scan asked for by the owner still runs. */
@@ -219,18 +356,33 @@ export class Agent extends TypedEmitter<AgentEvents> {
 
   /** Stops scanning and osqueryd; a scan in flight ends with the daemon instead of being waited for. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
-    this.schedule.stop();
-    await this.supervisor.stop();
+    this.schedule?.stop();
+    await this.osquery.stop();
     await this.currentScan?.catch(() => undefined);
     this.store.close();
   }
 
-  private async runScan(trigger: string): Promise<ScanReport> {
+  /** A supervised osqueryd must be running; a one-shot connection opens when asked. */
+  private requireOsquery(): void {
+    const state = this.osquery.status().state;
+    if (this.osquery.source() === 'supervised' && state !== 'running') {
+      throw new OsqueryNotRunningError(`osquery is not running (${state}); this works once it runs again`);
+    }
+  }
+
+  private rejudge(): void {
+    if (!this.last) return;
+    this.last = withOwnerDecisions(this.last, ownerDecisions(this.store, Date.now()));
+    this.emit('results-changed', this.last);
+  }
+
+  private async runScan(trigger: string, only: string[] | undefined): Promise<ScanReport> {
     let report: ScanReport;
     try {
-      await this.supervisor.whenRunning();
-      report = await this.scanner.scan({ trigger });
+      await this.osquery.whenRunning();
+      report = await this.scanner.scan({ trigger, only });
     } catch (error) {
       this.currentScan = undefined;
       this.emit('scan-failed', { trigger, error: errorMessage(error) });
@@ -238,7 +390,8 @@ export class Agent extends TypedEmitter<AgentEvents> {
     }
     // Cleared before the events, so a listener that asks for a scan gets a new one.
     this.currentScan = undefined;
-    this.last = report;
+    // A scan of some checks updates their results in the latest report, or starts it.
+    this.last = only && this.last ? { ...report, results: mergeResults(this.last.results, report.results) } : report;
     this.emit('scan-finished', report);
     for (const finding of report.changes.new) this.emit('finding-new', finding);
     for (const finding of report.changes.resolved) this.emit('finding-resolved', finding);
@@ -250,4 +403,10 @@ export class Agent extends TypedEmitter<AgentEvents> {
     if (this.recentWarnings.length > KEPT_WARNINGS) this.recentWarnings.shift();
     this.emit('warning', { message });
   }
+}
+
+function mergeResults(previous: ScanReport['results'], fresh: ScanReport['results']): ScanReport['results'] {
+  const byId = new Map(fresh.map((result) => [result.checkId, result]));
+  const merged = previous.map((result) => byId.get(result.checkId) ?? result);
+  return [...merged, ...fresh.filter((result) => !previous.some((p) => p.checkId === result.checkId))];
 }

@@ -154,7 +154,7 @@ function onTrayAction(action: TrayAction): void {
       agent.pause(0);
       break;
     case 'retry-osquery':
-      void agent.supervisor.retry().catch(() => undefined);
+      void agent.retryOsquery();
       break;
     case 'preferences':
       showWindow('/settings');
@@ -206,7 +206,7 @@ async function start(): Promise<void> {
   const policy = new NotificationPolicy();
   current.on('scan-finished', (report) => {
     if (!Notification.isSupported()) return;
-    for (const pending of policy.decide(report, current.settings.get().notifications, new Date())) {
+    for (const pending of policy.decide(report, current.settings().notifications, new Date())) {
       const notification = new Notification({ title: pending.title, body: pending.body, silent: false });
       notification.on('click', () => showWindow(checkRoute(pending.checkId)));
       notification.show();
@@ -236,7 +236,7 @@ async function start(): Promise<void> {
   });
 
   // A tray app opens its window by itself only on its first run (or a demo), never when started at login.
-  const firstRun = current.store.lastScan() === undefined;
+  const firstRun = current.lastScan() === undefined;
   if (!flags.hidden && (firstRun || demo)) showWindow();
   await current.start().catch(() => undefined);
 }

@@ -124,7 +124,7 @@ describe('Agent on the stand-in osqueryd with a realistic laptop', () => {
     const admin = report.results.find((r) => r.checkId === 'administrator-accounts')!;
     expect(admin.status).toBe('fail');
     const bob = admin.findings.find((f) => f.title === 'bob is an administrator')!;
-    agent.store.acknowledge('administrator-accounts', bob.key, {}, Date.now());
+    agent.acknowledge(bob.id);
     const next = await agent.scanNow();
     const after = next.results.find((r) => r.checkId === 'administrator-accounts')!;
     expect(after.status).toBe('pass');
@@ -186,7 +186,7 @@ describe('Agent on the stand-in osqueryd with a realistic laptop', () => {
     });
     await expect(agent.scanNow('doomed')).rejects.toThrow(/osqueryd closed the connection/);
     expect(await failed).toEqual({ trigger: 'doomed', error: 'osqueryd closed the connection' });
-    expect(agent.store.lastScan()).toMatchObject({ status: 'failed', error: 'osqueryd closed the connection' });
+    expect(agent.lastScan()).toMatchObject({ status: 'failed', error: 'osqueryd closed the connection' });
 
     await restarted;
     const report = await agent.scanNow('after-crash');
