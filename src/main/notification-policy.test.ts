@@ -56,7 +56,7 @@ describe('NotificationPolicy', () => {
     const first = policy.decide(report(1, {}, [finding('a', 'listening-ports'), finding('b', 'browser-extensions')]), prefs, noon);
     expect(first.map((n) => [n.title, n.checkId])).toEqual([
       ['New service open to the network', 'listening-ports'],
-      ['New browser extension with risky access', 'browser-extensions'],
+      ['A browser extension to look at', 'browser-extensions'],
     ]);
     const again = policy.decide(report(2, {}, [finding('a', 'listening-ports')]), prefs, new Date(noon.getTime() + 3_600_000));
     expect(again).toEqual([]);

@@ -15,7 +15,7 @@ const REPEAT_AFTER_MS = 24 * 60 * 60 * 1000;
 const MAX_SEPARATE = 3;
 
 const NEW_FINDING_TITLES: Record<string, string> = {
-  'browser-extensions': 'New browser extension with risky access',
+  'browser-extensions': 'A browser extension to look at',
   'listening-ports': 'New service open to the network',
 };
 
