@@ -20,11 +20,11 @@ export interface AgentApiOptions {
 export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): ApiHandlers {
   return {
     getStatus: async () => agent.status(),
-    scanNow: ({ only }) => {
+    scanNow: ({ only, trigger }) => {
       const known = new Set(agent.checks().map((c) => c.id));
       const unknown = (only ?? []).filter((id) => !known.has(id));
       if (unknown.length) throw new ApiError('not-found', `unknown check ${unknown.join(', ')}; \`porchlight checks list\` shows them`);
-      return agent.scanNow('manual', only);
+      return agent.scanNow(trigger ?? 'manual', only);
     },
     getLastReport: async () => ({ report: agent.lastReport() ?? null }),
     listChecks: async () => {

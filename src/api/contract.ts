@@ -152,7 +152,9 @@ const checkRef = z.object({ checkId: z.string().min(1).max(100) }).strict();
 export const API = {
   getStatus: { request: empty, response: statusSchema },
   scanNow: {
-    request: z.object({ only: z.array(z.string().min(1).max(100)).max(500).optional() }).strict(),
+    request: z
+      .object({ only: z.array(z.string().min(1).max(100)).max(500).optional(), trigger: z.enum(['manual', 'cli', 'tray']).optional() })
+      .strict(),
     response: scanReportSchema,
   },
   getLastReport: { request: empty, response: z.object({ report: scanReportSchema.nullable() }) },

@@ -1,5 +1,8 @@
 import { describeIssues } from '../core/describe-issues.js';
 import { OsqueryError, OsqueryQueryError } from '../core/osquery/errors.js';
+import { ScanFailedError } from '../core/checks/scanner.js';
+import { OsquerydNotFoundError, OsquerydPathError } from '../core/osquery/binary.js';
+import { OsquerydStartError, SupervisorBusyError } from '../core/osquery/supervisor.js';
 import { InvalidSettingsError } from '../core/settings/settings.js';
 import { API, type ApiHandlers, type ApiMethod } from './contract.js';
 import { ApiError, type CallResult } from './call-result.js';
@@ -35,7 +38,19 @@ export async function dispatch(handlers: ApiHandlers, method: unknown, payload: 
 function describe(error: unknown): { code: ApiError['code']; message: string } {
   if (error instanceof ApiError) return { code: error.code, message: error.message };
   if (error instanceof OsqueryQueryError) return { code: 'osquery', message: error.message };
-  if (error instanceof OsqueryError) return { code: 'unavailable', message: error.message };
+  if (error instanceof OsquerydStartError) {
+    const output = error.status.lastOutput?.length ? `\nosqueryd's last output:\n  ${error.status.lastOutput.join('\n  ')}` : '';
+    return { code: 'unavailable', message: `osqueryd could not start: ${error.message}${output}` };
+  }
+  if (
+    error instanceof OsqueryError ||
+    error instanceof OsquerydNotFoundError ||
+    error instanceof OsquerydPathError ||
+    error instanceof SupervisorBusyError ||
+    error instanceof ScanFailedError
+  ) {
+    return { code: 'unavailable', message: error.message };
+  }
   if (error instanceof InvalidSettingsError) return { code: 'invalid-request', message: error.message };
   return { code: 'internal', message: errorMessage(error) };
 }

@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OsquerydNotFoundError, OsquerydPathError } from '../core/osquery/binary.js';
+import { ApiError } from '../api/call-result.js';
 import { OsqueryError } from '../core/osquery/errors.js';
 import { OsquerydStartError, SupervisorBusyError } from '../core/osquery/supervisor.js';
 import { InvalidSettingsError } from '../core/settings/settings.js';
@@ -83,6 +84,12 @@ function reportError(error: unknown, command: Command, io: CommandIo): number {
   if (error instanceof UsageError) {
     io.err(`porchlight ${command.name}: ${error.message}\nRun \`porchlight ${command.name} --help\` for usage.\n`);
     return 2;
+  }
+  if (error instanceof ApiError) {
+    // not-found and osquery's refusals are answers (exit 1); the rest mean the work could not run (2).
+    const prefix = error.code === 'osquery' ? 'osquery error: ' : '';
+    io.err(`porchlight: ${prefix}${error.message}\n`);
+    return error.code === 'not-found' || error.code === 'osquery' ? 1 : 2;
   }
   if (error instanceof OsquerydStartError) {
     const output = error.status.lastOutput?.length ? `\nosqueryd's last output:\n  ${error.status.lastOutput.join('\n  ')}` : '';

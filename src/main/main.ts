@@ -17,12 +17,11 @@ import {
   Tray,
   type MenuItemConstructorOptions,
 } from 'electron';
-import { createAgentApi } from '../api/agent-api.js';
 import { subscribeAgentEvents } from '../api/agent-events.js';
 import { EVENT_CHANNEL } from '../api/ipc-channels.js';
-import { Agent } from '../core/agent.js';
+import { Porchlight } from '../app/porchlight.js';
+import type { Agent } from '../core/agent.js';
 import { needsAttention } from '../core/checks/scanner.js';
-import { demoSetup } from '../core/demo.js';
 import { platformSchema } from '../core/platform.js';
 import { resolveDataDir } from '../core/paths/data-dir.js';
 import { projectRoot } from '../core/paths/project-assets.js';
@@ -169,29 +168,24 @@ function onTrayAction(action: TrayAction): void {
 async function start(): Promise<void> {
   if (process.platform === 'darwin') app.dock?.hide();
   const demoPlatform = platformSchema.safeParse(flags.platform);
-  const demo = flags.demo ? demoSetup(baseDir, process.env, demoPlatform.success ? demoPlatform.data : undefined) : undefined;
-  const dataDir = demo?.dataDir ?? baseDir;
-  const settings = openElectronSettings(dataDir);
-  const current = new Agent({
-    dataDir,
-    settings: settings.store,
-    settingsWarning: settings.warning,
-    osquerydPath: demo?.osquerydPath ?? (typeof flags.osqueryd === 'string' ? flags.osqueryd : undefined),
-    resourcesPath: app.isPackaged ? process.resourcesPath : undefined,
-    env: demo?.env,
-    platform: demo?.platform,
-    demo: demo !== undefined,
-    sqliteBinding: process.env.PORCHLIGHT_SQLITE_BINDING,
-  });
-  agent = current;
-
   // What follows the executable to start this app again: in a checkout, the app's folder.
   const relaunch = app.isPackaged ? [] : [app.getAppPath()];
   const loginItem =
     process.platform === 'linux'
       ? xdgAutostart(process.env.XDG_CONFIG_HOME ?? path.join(app.getPath('home'), '.config'), [process.execPath, ...relaunch])
       : electronLoginItem(app, relaunch);
-  registerApiIpc(ipcMain, createAgentApi(current, { openExternal: (url) => shell.openExternal(url), loginItem }), isTrusted);
+  const porchlight = new Porchlight({
+    dataDir: baseDir,
+    demo: flags.demo ? { platform: demoPlatform.success ? demoPlatform.data : undefined } : undefined,
+    openSettings: openElectronSettings,
+    osquerydPath: typeof flags.osqueryd === 'string' ? flags.osqueryd : undefined,
+    resourcesPath: app.isPackaged ? process.resourcesPath : undefined,
+    sqliteBinding: process.env.PORCHLIGHT_SQLITE_BINDING,
+    api: { openExternal: (url) => shell.openExternal(url), loginItem },
+  });
+  const current = porchlight.agent;
+  agent = current;
+  registerApiIpc(ipcMain, porchlight.api, isTrusted);
   subscribeAgentEvents(current, (name, payload) => {
     if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, name, payload);
   });
@@ -232,11 +226,11 @@ async function start(): Promise<void> {
     event.preventDefault();
     quitting = true;
     tray?.destroy();
-    void current.stop().finally(() => app.quit());
+    void porchlight.stop().finally(() => app.quit());
   });
 
   // A tray app opens its window by itself only on its first run (or a demo), never when started at login.
   const firstRun = current.lastScan() === undefined;
-  if (!flags.hidden && (firstRun || demo)) showWindow();
-  await current.start().catch(() => undefined);
+  if (!flags.hidden && (firstRun || flags.demo)) showWindow();
+  await porchlight.start().catch(() => undefined);
 }

@@ -18,7 +18,7 @@ function laptop() {
 
 interface CheckJson {
   schemaVersion: number;
-  scan: { osquery: string; platform: string };
+  scan: { osquery: string; platform: string; via: string };
   counts: Record<string, number>;
   results: {
     id: string;
@@ -128,7 +128,7 @@ describe('porchlight check', () => {
     const { porchlight } = laptop();
     const only = await porchlight(['check', '--only', 'no-such-check']);
     expect(only.code).toBe(2);
-    expect(only.stderr).toContain('unknown check no-such-check; known: disk-encryption,');
+    expect(only.stderr).toContain('unknown check no-such-check; `porchlight checks list` shows them');
     const until = await porchlight(['ack', 'abc', '--until', 'next week']);
     expect(until.code).toBe(2);
     expect(until.stderr).toContain('--until takes a date like 2026-12-31');
@@ -207,8 +207,27 @@ describe('porchlight daemon', () => {
     expect(finished.results?.find((r) => r.id === 'disk-encryption')?.status).toBe('pass');
     expect(events.filter((e) => e.event === 'finding-new')).toHaveLength(17);
 
-    const query = await porchlight(['check', '--json', '--only', 'firewall']);
-    expect((JSON.parse(query.stdout) as CheckJson).scan.osquery).toBe('agent');
+    // A check while the daemon runs is the daemon's scan: it prints that scan's events.
+    const through = await porchlight(['check', '--json', '--only', 'firewall']);
+    expect((JSON.parse(through.stdout) as CheckJson).scan).toMatchObject({ via: 'agent', osquery: 'agent' });
+    await expect.poll(() => events.some((e) => e.event === 'scan-started' && (e as { trigger?: string }).trigger === 'cli')).toBe(true);
+    await expect.poll(() => events.filter((e) => e.event === 'scan-finished').length).toBe(2);
+    expect(through.stderr).not.toContain('Starting osqueryd');
+
+    // So is an acknowledgement: the daemon re-judges its latest results at once.
+    const bob = (JSON.parse((await porchlight(['findings', '--json'])).stdout) as { id: string; title: string }[]).find(
+      (f) => f.title === 'bob is an administrator',
+    )!;
+    expect((await porchlight(['ack', bob.id])).code).toBe(0);
+    await expect
+      .poll(() =>
+        events.some(
+          (e) =>
+            e.event === 'results-changed' &&
+            e.results?.find((r) => r.id === 'administrator-accounts')?.status === 'pass',
+        ),
+      )
+      .toBe(true);
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

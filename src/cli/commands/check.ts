@@ -1,7 +1,6 @@
-import type { LoadedCheck } from '../../core/checks/definition.js';
-import { Scanner, ScanFailedError, type ScanReport } from '../../core/checks/scanner.js';
-import { openOsquerySession } from '../../core/osquery/osquery-session.js';
-import { openLocalState } from '../local-state.js';
+import { ApiError } from '../../api/call-result.js';
+import type { CheckDetail, ScanReportDto } from '../../api/contract.js';
+import { withPorchlight } from '../porchlight-client.js';
 import { COMMON_HELP, contextFrom, parseCommand, UsageError } from '../options.js';
 import { platformOption, PLATFORM_HELP } from '../platform-option.js';
 import type { Command } from './command.js';
@@ -15,7 +14,8 @@ export const checkCommand: Command = {
   help: `Usage: porchlight check [--json] [--only ID]... [--platform OS]
 
 Runs the enabled checks now (or only the named ones), records the results in the history
-and prints what changed since the last scan.
+and prints what changed since the last scan. When Porchlight runs (the tray app, serve or
+daemon), the scan is its scan: its history, notifications and window see it.
 
   --json      print the versioned JSON report (docs/cli-json.md)
   --only ID   run only this check (repeatable); see \`porchlight checks list\`
@@ -31,47 +31,34 @@ ${COMMON_HELP}`,
       false,
     );
     const ctx = contextFrom(values, io);
-    const platform = platformOption(values.platform);
-    const state = openLocalState(ctx);
-    try {
-      const known = state.checks().map((c) => c.id);
-      const unknown = (values.only ?? []).filter((id) => !known.includes(id));
-      if (unknown.length) throw new UsageError(`unknown check ${unknown.join(', ')}; known: ${known.join(', ')}`);
-      const session = await openOsquerySession({
-        dataDir: ctx.dataDir,
-        osquerydPath: ctx.osquerydPath,
-        env: ctx.env,
-        onStartingOwnDaemon: () => (values.json ? undefined : io.err('Starting osqueryd for this scan…\n')),
-      });
-      let report: ScanReport;
+    const platform = values.platform === undefined ? undefined : platformOption(values.platform);
+    const connectOptions = { platform, onStartingOwnDaemon: () => (values.json ? undefined : io.err('Starting osqueryd for this scan…\n')) };
+    return withPorchlight(ctx, connectOptions, async (porchlight) => {
+      const { api } = porchlight;
+      let report: ScanReportDto;
       try {
-        const scanner = new Scanner({
-          osquery: session.client,
-          store: state.store,
-          checks: state.checks,
-          settings: () => state.settings.get(),
-          platform,
-        });
-        report = await scanner.scan({ trigger: 'cli', only: values.only });
+        report = await api.scanNow({ only: values.only, trigger: 'cli' });
       } catch (error) {
-        if (!(error instanceof ScanFailedError)) throw error;
+        if (error instanceof ApiError && error.code === 'not-found') throw new UsageError(error.message);
+        if (!(error instanceof ApiError) || error.code !== 'unavailable') throw error;
         io.err(`porchlight: the scan could not run: ${error.message}\n`);
         return 2;
-      } finally {
-        await session.close();
       }
-      io.out(values.json ? JSON.stringify(reportJson(report, session.source), null, 2) + '\n' : formatReport(report) + selfCheckHints(report, state.checks()));
+      if (values.json) {
+        io.out(JSON.stringify(reportJson(report, { via: porchlight.via, osquery: porchlight.osquery() }), null, 2) + '\n');
+      } else {
+        const hints = await selfCheckHints(report, (id) => api.getCheck({ id }));
+        io.out(formatReport(report) + hints);
+      }
       return report.results.some((r) => r.status === 'fail' || r.status === 'error') ? 1 : 0;
-    } finally {
-      state.close();
-    }
+    });
   },
 };
 
-export function reportJson(report: ScanReport, osquery: 'agent' | 'own') {
+export function reportJson(report: ScanReportDto, source: { via: 'agent' | 'in-process'; osquery: 'agent' | 'own' }) {
   const counts = { pass: 0, fail: 0, unknown: 0, not_applicable: 0, error: 0 };
   for (const result of report.results) counts[result.status]++;
-  const change = (f: ScanReport['changes']['new'][number]) => ({ id: f.id, checkId: f.checkId, title: f.title, acknowledged: f.acknowledged });
+  const change = (f: ScanReportDto['changes']['new'][number]) => ({ id: f.id, checkId: f.checkId, title: f.title, acknowledged: f.acknowledged });
   return {
     schemaVersion: CHECK_JSON_VERSION,
     scan: {
@@ -80,7 +67,8 @@ export function reportJson(report: ScanReport, osquery: 'agent' | 'own') {
       platform: report.platform,
       startedAt: new Date(report.startedAt).toISOString(),
       finishedAt: new Date(report.finishedAt).toISOString(),
-      osquery,
+      via: source.via,
+      osquery: source.osquery,
     },
     counts,
     results: report.results.map((r) => ({
@@ -108,19 +96,20 @@ export function reportJson(report: ScanReport, osquery: 'agent' | 'own') {
 }
 
 /** For checks osquery cannot see that the owner may confirm: how to look, and how to record it. */
-function selfCheckHints(report: ScanReport, checks: LoadedCheck[]): string {
-  const hints = report.results.flatMap((result) => {
-    if (result.status !== 'unknown' || result.confirmation) return [];
-    const selfCheck = checks.find((c) => c.id === result.checkId)?.queries[report.platform]?.selfCheck;
-    if (!selfCheck?.confirmation) return [];
-    return [`${result.title}: see for yourself — ${selfCheck.steps.join(' ')}`, `  Then \`porchlight confirm ${result.checkId}\` records "${selfCheck.confirmation}" as your word.`];
-  });
+async function selfCheckHints(report: ScanReportDto, detail: (id: string) => Promise<CheckDetail>): Promise<string> {
+  const hints: string[] = [];
+  for (const result of report.results) {
+    if (result.status !== 'unknown' || result.confirmation) continue;
+    const selfCheck = (await detail(result.checkId)).check.selfCheck;
+    if (!selfCheck?.confirmation) continue;
+    hints.push(`${result.title}: see for yourself — ${selfCheck.steps.join(' ')}`, `  Then \`porchlight confirm ${result.checkId}\` records "${selfCheck.confirmation}" as your word.`);
+  }
   return hints.length ? `\n${hints.join('\n')}\n` : '';
 }
 
 const STATUS_LABEL = { pass: 'pass', fail: 'FAIL', unknown: 'unknown', not_applicable: 'n/a', error: 'ERROR' } as const;
 
-export function formatReport(report: ScanReport): string {
+export function formatReport(report: ScanReportDto): string {
   const width = Math.max(5, ...report.results.map((r) => r.title.length));
   const lines = [`${'STATUS'.padEnd(8)} ${'CHECK'.padEnd(width)}  SUMMARY`];
   for (const result of report.results) {

@@ -1,5 +1,5 @@
-import { confirmCheck, NotConfirmableError } from '../../core/checks/owner-confirmation.js';
-import { openLocalState } from '../local-state.js';
+import { ApiError } from '../../api/call-result.js';
+import { withPorchlight } from '../porchlight-client.js';
 import { COMMON_HELP, contextFrom, parseCommand, UsageError } from '../options.js';
 import { platformOption, PLATFORM_HELP } from '../platform-option.js';
 import type { Command } from './command.js';
@@ -21,24 +21,22 @@ ${COMMON_HELP}`,
     const { values, positionals } = parseCommand(args, { remove: { type: 'boolean' }, platform: { type: 'string' } }, true);
     if (positionals.length !== 1) throw new UsageError('confirm takes one CHECK-ID');
     const checkId = positionals[0]!;
-    const platform = platformOption(values.platform);
-    const state = openLocalState(contextFrom(values, io));
-    try {
+    const platform = values.platform === undefined ? undefined : platformOption(values.platform);
+    return withPorchlight(contextFrom(values, io), { platform }, async ({ api }) => {
       if (values.remove) {
-        io.out(state.store.unconfirm(checkId) ? `Your confirmation of ${checkId} is removed.\n` : `${checkId} had no confirmation.\n`);
+        const { removed } = await api.unconfirmCheck({ checkId });
+        io.out(removed ? `Your confirmation of ${checkId} is removed.\n` : `${checkId} had no confirmation.\n`);
         return 0;
       }
       try {
-        const confirmation = confirmCheck(state.store, state.checks(), platform, checkId, Date.now());
+        const confirmation = await api.confirmCheck({ checkId });
         const until = new Date(confirmation.expiresAt).toISOString().slice(0, 10);
         io.out(`Recorded as confirmed by you: ${confirmation.statement}\nPorchlight will ask again after ${until}.\n`);
         return 0;
       } catch (error) {
-        if (error instanceof NotConfirmableError) throw new UsageError(error.message);
+        if (error instanceof ApiError && error.code === 'invalid-request') throw new UsageError(error.message);
         throw error;
       }
-    } finally {
-      state.close();
-    }
+    });
   },
 };

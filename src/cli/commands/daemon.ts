@@ -1,4 +1,4 @@
-import { Agent } from '../../core/agent.js';
+import { Porchlight } from '../../app/porchlight.js';
 import { openConfSettings } from '../../core/settings/conf-settings.js';
 import { COMMON_HELP, contextFrom, parseCommand } from '../options.js';
 import { runInForeground } from '../foreground.js';
@@ -11,20 +11,16 @@ export const daemonCommand: Command = {
 
 Runs what the tray app runs, without a tray: a supervised osqueryd, a scan at start and then on
 the schedule from settings, with results in the history. Every event is printed as a JSON line
-({"event":"scan-finished",...}). Stops cleanly on SIGINT or SIGTERM.
+({"event":"scan-finished",...}), scans and acknowledgements other commands ask of it included:
+while it runs, \`porchlight check\`, \`ack\`, \`findings\` and the others with the same data dir go
+through it. Stops cleanly on SIGINT or SIGTERM.
 
 ${COMMON_HELP}`,
   async run(args, io) {
     const { values } = parseCommand(args, {}, false);
     const ctx = contextFrom(values, io);
-    const settings = openConfSettings(ctx.dataDir);
-    const agent = new Agent({
-      dataDir: ctx.dataDir,
-      settings: settings.store,
-      settingsWarning: settings.warning,
-      osquerydPath: ctx.osquerydPath,
-      env: ctx.env,
-    });
+    const porchlight = new Porchlight({ dataDir: ctx.dataDir, openSettings: openConfSettings, osquerydPath: ctx.osquerydPath, env: ctx.env });
+    const { agent } = porchlight;
     const line = (event: string, payload: unknown) => io.out(JSON.stringify({ event, at: new Date().toISOString(), ...(payload as object) }) + '\n');
     agent.on('osquery-state', (status) => line('osquery-state', status));
     agent.on('scan-started', (payload) => line('scan-started', payload));
@@ -40,12 +36,15 @@ ${COMMON_HELP}`,
     agent.on('scan-failed', (payload) => line('scan-failed', payload));
     agent.on('finding-new', (finding) => line('finding-new', { id: finding.id, checkId: finding.checkId, title: finding.title }));
     agent.on('finding-resolved', (finding) => line('finding-resolved', { id: finding.id, checkId: finding.checkId, title: finding.title }));
+    agent.on('results-changed', (report) =>
+      line('results-changed', { results: report.results.map((r) => ({ id: r.checkId, status: r.status, summary: r.summary })) }),
+    );
     agent.on('warning', (payload) => line('warning', payload));
 
     const code = await runInForeground(
       {
-        start: () => agent.start(),
-        stop: () => agent.stop(),
+        start: () => porchlight.start(),
+        stop: () => porchlight.stop(),
         onOsqueryState: (listener) => agent.on('osquery-state', listener),
       },
       io.err,

@@ -1,4 +1,5 @@
-import { openLocalState, parseDate } from '../local-state.js';
+import { parseDate } from '../local-state.js';
+import { withPorchlight } from '../porchlight-client.js';
 import { COMMON_HELP, contextFrom, parseCommand, UsageError } from '../options.js';
 import type { Command } from './command.js';
 
@@ -12,9 +13,8 @@ Lists what the last scans found. Each finding has a short id for \`porchlight ac
 ${COMMON_HELP}`,
   async run(args, io) {
     const { values } = parseCommand(args, { all: { type: 'boolean' }, json: { type: 'boolean' } }, false);
-    const state = openLocalState(contextFrom(values, io));
-    try {
-      const findings = state.store.findings({ includeResolved: values.all });
+    return withPorchlight(contextFrom(values, io), {}, async ({ api }) => {
+      const findings = await api.listFindings({ includeResolved: values.all });
       if (values.json) {
         io.out(JSON.stringify(findings, null, 2) + '\n');
         return 0;
@@ -34,9 +34,7 @@ ${COMMON_HELP}`,
         io.out(`${f.id}  ${f.checkId}  ${f.title}\n            ${f.reason} — ${state}, first seen ${new Date(f.firstSeen).toISOString()}\n`);
       }
       return 0;
-    } finally {
-      state.close();
-    }
+    });
   },
 };
 
@@ -58,24 +56,21 @@ ${COMMON_HELP}`,
     if (positionals.length !== 1) throw new UsageError('ack takes one FINDING id');
     const until = values.until === undefined ? null : parseDate(values.until, '--until');
     if (until !== null && until <= Date.now()) throw new UsageError('--until must be in the future');
-    const state = openLocalState(contextFrom(values, io));
-    try {
-      const finding = state.store.findFinding(positionals[0]!);
-      if (!finding) {
-        io.err(`porchlight: no finding "${positionals[0]}"; \`porchlight findings --all\` lists them.\n`);
-        return 1;
-      }
+    return withPorchlight(contextFrom(values, io), {}, async ({ api }) => {
+      const finding = await api.getFinding({ findingId: positionals[0]! });
       if (values.remove) {
-        const removed = state.store.unacknowledge(finding.checkId, finding.key);
-        io.out(removed ? `No longer acknowledged: ${finding.title}\n` : `${finding.title} was not acknowledged.\n`);
+        if (!finding.acknowledged) {
+          io.out(`${finding.title} was not acknowledged.\n`);
+          return 0;
+        }
+        await api.unacknowledge({ findingId: finding.id });
+        io.out(`No longer acknowledged: ${finding.title}\n`);
         return 0;
       }
-      state.store.acknowledge(finding.checkId, finding.key, { until, note: values.note }, Date.now());
+      await api.acknowledge({ findingId: finding.id, until, note: values.note });
       io.out(`Acknowledged${until ? ` until ${new Date(until).toISOString()}` : ''}: ${finding.title}\n`);
       return 0;
-    } finally {
-      state.close();
-    }
+    });
   },
 };
 
@@ -90,9 +85,8 @@ ${COMMON_HELP}`,
   async run(args, io) {
     const { values } = parseCommand(args, { check: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } }, false);
     const since = values.since === undefined ? undefined : parseDate(values.since, '--since');
-    const state = openLocalState(contextFrom(values, io));
-    try {
-      const timeline = state.store.history({ checkId: values.check, since });
+    return withPorchlight(contextFrom(values, io), {}, async ({ api }) => {
+      const timeline = await api.getHistory({ checkId: values.check, since });
       if (values.json) {
         io.out(JSON.stringify(timeline, null, 2) + '\n');
         return 0;
@@ -106,8 +100,6 @@ ${COMMON_HELP}`,
         io.out(`${span}  ${entry.checkId}  ${entry.status}  ${entry.summary}\n`);
       }
       return 0;
-    } finally {
-      state.close();
-    }
+    });
   },
 };

@@ -1,7 +1,6 @@
-import { OsqueryQueryError } from '../../core/osquery/errors.js';
-import { openOsquerySession } from '../../core/osquery/osquery-session.js';
 import { formatCsv, formatTable } from '../format.js';
 import { COMMON_HELP, contextFrom, parseCommand, UsageError } from '../options.js';
+import { withPorchlight } from '../porchlight-client.js';
 import type { Command } from './command.js';
 
 export const queryCommand: Command = {
@@ -9,7 +8,7 @@ export const queryCommand: Command = {
   summary: 'run osquery SQL and print the rows',
   help: `Usage: porchlight query "<SQL>" [--json | --csv]
 
-Runs SQL through the Porchlight agent's osqueryd when one runs with this data dir,
+Runs SQL through the running Porchlight agent's osqueryd when one runs with this data dir,
 otherwise through a short-lived osqueryd of its own.
 
   --json   print rows as a JSON array of objects (values are strings, as osquery gives them)
@@ -24,29 +23,11 @@ ${COMMON_HELP}`,
     if (values.json && values.csv) throw new UsageError('choose one of --json and --csv');
     const sql = positionals[0];
     const ctx = contextFrom(values, io);
-    const session = await openOsquerySession({
-      dataDir: ctx.dataDir,
-      osquerydPath: ctx.osquerydPath,
-      env: ctx.env,
-      onStartingOwnDaemon: () => io.err('Starting osqueryd for this query…\n'),
-    });
-    try {
-      const rows = await session.client.query(sql);
-      if (values.json) {
-        io.out(JSON.stringify(rows, null, 2) + '\n');
-        return 0;
-      }
-      const columns = await session.client.resultColumns(sql, rows);
-      io.out(values.csv ? formatCsv(columns, rows) : formatTable(columns, rows));
+    return withPorchlight(ctx, { onStartingOwnDaemon: () => io.err('Starting osqueryd for this query…\n') }, async ({ api }) => {
+      const { columns, rows } = await api.runQuery({ sql });
+      if (values.json) io.out(JSON.stringify(rows, null, 2) + '\n');
+      else io.out(values.csv ? formatCsv(columns, rows) : formatTable(columns, rows));
       return 0;
-    } catch (error) {
-      if (error instanceof OsqueryQueryError) {
-        io.err(`osquery error: ${error.message}\n`);
-        return 1;
-      }
-      throw error;
-    } finally {
-      await session.close();
-    }
+    });
   },
 };

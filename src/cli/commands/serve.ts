@@ -1,9 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { createAgentApi } from '../../api/agent-api.js';
-import { subscribeAgentEvents } from '../../api/agent-events.js';
-import { Agent } from '../../core/agent.js';
-import { demoSetup } from '../../core/demo.js';
+import { Porchlight } from '../../app/porchlight.js';
+import { OsquerydStartError } from '../../core/osquery/supervisor.js';
 import { projectRoot } from '../../core/paths/project-assets.js';
 import { openConfSettings } from '../../core/settings/conf-settings.js';
 import { HttpBridge } from '../../server/http-bridge.js';
@@ -36,34 +34,32 @@ ${COMMON_HELP}`,
     const ctx = contextFrom(values, io);
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not "${values.port}"`);
-    const demo = values.demo ? demoSetup(ctx.dataDir, ctx.env, values.platform === undefined ? undefined : platformOption(values.platform)) : undefined;
-    const dataDir = demo?.dataDir ?? ctx.dataDir;
-    const settings = openConfSettings(dataDir);
-    const agent = new Agent({
-      dataDir,
-      settings: settings.store,
-      settingsWarning: settings.warning,
-      osquerydPath: demo?.osquerydPath ?? ctx.osquerydPath,
-      env: demo?.env ?? ctx.env,
-      platform: demo?.platform,
-      demo: demo !== undefined,
+    const porchlight = new Porchlight({
+      dataDir: ctx.dataDir,
+      demo: values.demo ? { platform: values.platform === undefined ? undefined : platformOption(values.platform) } : undefined,
+      openSettings: openConfSettings,
+      osquerydPath: ctx.osquerydPath,
+      env: ctx.env,
     });
     const bridge = new HttpBridge({
-      handlers: createAgentApi(agent),
-      events: { subscribe: (listener) => subscribeAgentEvents(agent, listener) },
+      handlers: porchlight.api,
+      events: porchlight.events,
       staticDir: path.join(projectRoot(), 'dist', 'renderer'),
       port,
     });
     const { url } = await bridge.start();
-    io.out(`Porchlight${demo ? ' (demo data)' : ''} is at ${url}\nPress Ctrl-C to stop.\n`);
+    io.out(`Porchlight${values.demo ? ' (demo data)' : ''} is at ${url}\nPress Ctrl-C to stop.\n`);
     if (values.open) openInBrowser(url);
     return runInForeground(
       {
         // osqueryd trouble is shown in the window (with Retry), so serving goes on: no onOsqueryState.
-        start: () => agent.start().catch(() => undefined),
+        start: () =>
+          porchlight.start().catch((error: unknown) => {
+            if (!(error instanceof OsquerydStartError)) throw error;
+          }),
         stop: async () => {
           await bridge.stop();
-          await agent.stop();
+          await porchlight.stop();
         },
       },
       io.err,

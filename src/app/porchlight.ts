@@ -1,0 +1,68 @@
+import { createAgentApi, type AgentApiOptions } from '../api/agent-api.js';
+import { subscribeAgentEvents } from '../api/agent-events.js';
+import type { ApiHandlers } from '../api/contract.js';
+import { Agent, type AgentOptions } from '../core/agent.js';
+import { demoSetup } from '../core/demo.js';
+import { controlSocketPath } from '../core/paths/private-sockets.js';
+import type { Platform } from '../core/platform.js';
+import type { OpenedSettings } from '../core/settings/conf-settings.js';
+import { ControlSocketServer } from '../server/control-socket.js';
+import type { EventSource } from '../server/http-bridge.js';
+
+export interface PorchlightOptions extends Pick<AgentOptions, 'osquerydPath' | 'resourcesPath' | 'env' | 'sqliteBinding' | 'timings'> {
+  /** The data dir the owner chose (`--data-dir`, PORCHLIGHT_HOME or the OS's app-data folder). */
+  dataDir: string;
+  /** Run on the stand-in osqueryd with a sample laptop of this platform (this computer's by default). */
+  demo?: { platform?: Platform | undefined } | undefined;
+  /** Settings through the shell's store: conf in Node, electron-store in the tray app (one file either way). */
+  openSettings: (dataDir: string) => OpenedSettings;
+  /** What only the shell can do for the API: open links, start at login. */
+  api?: AgentApiOptions;
+}
+
+/**
+ * Porchlight for one data dir, composed once for every shell that runs the agent (the tray app,
+ * `serve`, `daemon`): the Agent, the API every transport answers with, and the control socket
+ * through which CLI commands reach this agent instead of working beside it.
+ */
+export class Porchlight {
+  readonly agent: Agent;
+  readonly api: ApiHandlers;
+  readonly events: EventSource;
+  /** Where CLI commands find this agent. */
+  readonly controlSocket: string;
+  private readonly control: ControlSocketServer;
+
+  constructor(options: PorchlightOptions) {
+    const demo = options.demo ? demoSetup(options.dataDir, options.env, options.demo.platform) : undefined;
+    const dataDir = demo?.dataDir ?? options.dataDir;
+    const settings = options.openSettings(dataDir);
+    this.agent = new Agent({
+      dataDir,
+      settings: settings.store,
+      settingsWarning: settings.warning,
+      osquerydPath: demo?.osquerydPath ?? options.osquerydPath,
+      resourcesPath: options.resourcesPath,
+      env: demo?.env ?? options.env,
+      platform: demo?.platform,
+      demo: demo !== undefined,
+      sqliteBinding: options.sqliteBinding,
+      timings: options.timings,
+    });
+    this.api = createAgentApi(this.agent, options.api);
+    this.events = { subscribe: (listener) => subscribeAgentEvents(this.agent, listener) };
+    this.controlSocket = controlSocketPath(dataDir);
+    this.control = new ControlSocketServer({ handlers: this.api, events: this.events, socketPath: this.controlSocket });
+  }
+
+  /** Opens the control socket, then starts the agent (osqueryd, the first scan, the schedule). */
+  async start(): Promise<void> {
+    await this.control.start();
+    await this.agent.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.control.stop();
+    await this.agent.stop();
+  }
+}
