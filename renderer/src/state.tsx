@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 import type { PorchlightClient } from '../../src/api/client';
 import type { ScanReportDto, Status } from '../../src/api/contract';
-import { errorMessage } from '../../src/core/error-message';
+import { errorMessage } from '../../src/api/error-message';
 
 export interface AppState {
   api: PorchlightClient;

@@ -7,6 +7,8 @@ import { z } from 'zod';
 
 import { CHECK_STATUSES, severitySchema } from '../core/checks/definition.js';
 import { platformSchema } from '../core/platform.js';
+import type { AgentEvents } from '../core/agent.js';
+import type { Settings } from '../core/settings/settings.js';
 import type { EVENT_NAMES } from './call-result.js';
 
 export { ApiError, type ApiErrorCode, type CallResult } from './call-result.js';
@@ -249,6 +251,27 @@ export const EVENTS = {
   'results-changed': scanReportSchema,
   warning: z.object({ message: z.string() }),
 } as const satisfies Record<(typeof EVENT_NAMES)[number], z.ZodType>;
+
+/**
+ * The contract cannot drift from the core: a field the core adds to its settings or an event it
+ * adds or changes must be added here too, or this file does not compile. (Every call's answer is
+ * checked the same way by the handlers' types in agent-api.ts.)
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type EventName = (typeof EVENT_NAMES)[number];
+const settingsAreTheCores: Same<z.output<typeof settingsSchemaDto>, Settings> = true;
+const eventsAreTheCores: Same<keyof AgentEvents, EventName> = true;
+const eventPayloadsFit: { [E in EventName]: AgentEvents[E] extends z.input<(typeof EVENTS)[E]> ? true : false } = {
+  'osquery-state': true,
+  'scan-started': true,
+  'scan-finished': true,
+  'scan-failed': true,
+  'finding-new': true,
+  'finding-resolved': true,
+  'results-changed': true,
+  warning: true,
+};
+void [settingsAreTheCores, eventsAreTheCores, eventPayloadsFit];
 
 export type ApiMethod = keyof typeof API;
 export type ApiRequest<M extends ApiMethod> = z.input<(typeof API)[M]['request']>;

@@ -28,7 +28,8 @@ import {
   type StoredFinding,
 } from './store/history-store.js';
 
-export interface AgentEvents extends Record<string, unknown> {
+/** Every event an agent emits (a type, not an interface, so its keys are exactly these). */
+export type AgentEvents = {
   'osquery-state': OsquerydStatus;
   'scan-started': { trigger: string; at: number };
   'scan-finished': ScanReport;
@@ -39,19 +40,7 @@ export interface AgentEvents extends Record<string, unknown> {
   'results-changed': ScanReport;
   /** Something the owner should know that did not stop the agent (a corrupt file kept aside, a bad check file). */
   warning: { message: string };
-}
-
-/** Every event name, once: transports and the contract are checked against it. */
-export const AGENT_EVENT_NAMES = [
-  'osquery-state',
-  'scan-started',
-  'scan-finished',
-  'scan-failed',
-  'finding-new',
-  'finding-resolved',
-  'results-changed',
-  'warning',
-] as const satisfies readonly (keyof AgentEvents)[];
+};
 
 export interface AgentOptions {
   dataDir: string;

@@ -4,7 +4,7 @@ import { Empty, ErrorMessage, formatTime, Loading } from '../components/Feedback
 import { StatusBadge } from '../components/StatusBadge';
 import { useApp, useLoad } from '../state';
 import { runsInApp } from '../transport';
-import { errorMessage } from '../../../src/core/error-message';
+import { errorMessage } from '../../../src/api/error-message';
 
 export function CheckDetail({ id }: { id: string }) {
   const { api, revision, refresh } = useApp();

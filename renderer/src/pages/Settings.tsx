@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import type { SettingsDto } from '../../../src/api/contract';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { useApp, useLoad } from '../state';
-import { errorMessage } from '../../../src/core/error-message';
+import { errorMessage } from '../../../src/api/error-message';
 
 export function Settings() {
   const { api, status } = useApp();
