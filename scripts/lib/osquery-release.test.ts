@@ -24,6 +24,8 @@ async function makeArchive(): Promise<Buffer> {
   mkdirSync(path.join(dir, 'opt', 'osquery', 'share'), { recursive: true });
   writeFileSync(path.join(dir, 'opt', 'osquery', 'bin', 'osqueryd'), '#!/bin/sh\necho osqueryd version 5.23.1\n', { mode: 0o755 });
   writeFileSync(path.join(dir, 'opt', 'osquery', 'share', 'README'), 'docs');
+  mkdirSync(path.join(dir, 'opt', 'osquery', 'share', 'osquery', 'lenses'), { recursive: true });
+  writeFileSync(path.join(dir, 'opt', 'osquery', 'share', 'osquery', 'lenses', 'aptconf.aug'), 'module AptConf =\n');
   const file = path.join(dir, PACKAGE);
   await create({ gzip: true, cwd: dir, file }, ['opt']);
   return readFileSync(file);
@@ -92,6 +94,8 @@ describe('fetchOsquery against a local HTTP server', () => {
     expect(statSync(first.binary).mode & 0o111).not.toBe(0);
     expect(readFileSync(first.binary, 'utf8')).toContain('osqueryd version 5.23.1');
     expect(existsSync(path.join(vendorRoot, 'linux-x64', 'share'))).toBe(false);
+    // The augeas lenses osqueryd's augeas table needs, beside it (passed with --augeas_lenses).
+    expect(readFileSync(path.join(vendorRoot, 'linux-x64', 'lenses', 'aptconf.aug'), 'utf8')).toBe('module AptConf =\n');
     expect(leftovers(vendorRoot)).toEqual([]);
 
     requests = 0;

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { extract } from 'tar';
-import { osquerydRelativePath, vendorDir } from '../../src/core/osquery/binary.js';
+import { AUGEAS_LENSES_FOLDER, osquerydRelativePath, vendorDir } from '../../src/core/osquery/binary.js';
 
 /** Runs a program to its end (execFile, never a shell); tests record the calls instead. */
 export type RunProgram = (file: string, args: string[], options: ExecFileOptions) => Promise<unknown>;
@@ -218,13 +218,18 @@ async function unpack(pkg: string, staging: string, platform: NodeJS.Platform, r
     const exe = await findPath(work, (p) => path.basename(p).toLowerCase() === 'osqueryd.exe');
     await rename(exe, path.join(staging, 'osqueryd.exe'));
   } else {
-    const wanted = (entryPath: string) => /^(\.\/)?\/?opt\/osquery\/bin\/osqueryd$/.test(entryPath);
+    // osqueryd, and the augeas lenses its `augeas` table reads configuration files with (the
+    // automatic-updates check reads apt's settings through them): osquery looks for them in
+    // /opt/osquery/share/osquery/lenses unless --augeas_lenses says where (tables/system/posix/augeas.cpp:36-39).
+    const wanted = (entryPath: string) => /^(\.\/)?\/?opt\/osquery\/(bin\/osqueryd|share\/osquery\/lenses\/[^/]+\.aug)$/.test(entryPath);
     await extract({ file: pkg, cwd: work, filter: (entryPath, entry) => wanted(entryPath) && 'type' in entry && entry.type === 'File' });
     const extracted = path.join(work, 'opt', 'osquery', 'bin', 'osqueryd');
     if (!existsSync(extracted)) {
       throw new FetchOsqueryError(`${path.basename(pkg)} holds no opt/osquery/bin/osqueryd; nothing was installed.`);
     }
     await rename(extracted, path.join(staging, 'osqueryd'));
+    const lenses = path.join(work, 'opt', 'osquery', 'share', 'osquery', 'lenses');
+    if (existsSync(lenses)) await rename(lenses, path.join(staging, AUGEAS_LENSES_FOLDER));
   }
   await chmod(path.join(staging, osquerydRelativePath(platform)), 0o755);
   await rm(work, { recursive: true, force: true });

@@ -5,6 +5,7 @@ const BOOLEAN_FLAGS = new Set(['disable_events', 'force', 'disable_watchdog', 'a
 const KNOWN_FLAGS = new Set([
   ...BOOLEAN_FLAGS,
   'extensions_socket',
+  'augeas_lenses',
   'extensions_autoload',
   'pidfile',
   'database_path',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OsquerydNotFoundError, OsquerydPathError, resolveOsqueryd } from './binary.js';
+import { augeasLenses, OsquerydNotFoundError, OsquerydPathError, resolveOsqueryd } from './binary.js';
 
 const only = (...present: string[]) => (file: string) => present.includes(file);
 
@@ -42,5 +42,15 @@ describe('resolveOsqueryd', () => {
       expect((error as Error).message).toContain('/opt/osquery/bin/osqueryd');
       expect((error as Error).message).toContain('npm run fetch-osquery');
     }
+  });
+});
+
+describe('augeasLenses', () => {
+  it('points osqueryd at the lenses that ship beside Porchlight’s own osqueryd, and leaves others to osquery’s default', () => {
+    const vendored = { path: '/app/vendor/osquery/linux-x64/osqueryd', source: 'vendor' } as const;
+    const present = (folder: string) => folder === '/app/vendor/osquery/linux-x64/lenses';
+    expect(augeasLenses(vendored, present)).toBe('/app/vendor/osquery/linux-x64/lenses');
+    expect(augeasLenses(vendored, () => false)).toBeUndefined();
+    expect(augeasLenses({ path: '/opt/osquery/bin/osqueryd', source: 'system' }, () => true)).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../paths/project-assets.js';
 
@@ -39,6 +39,19 @@ export class OsquerydPathError extends Error {
 /** The osqueryd that ships with Porchlight: in the app's resources, or a checkout's vendor folder. */
 export function shipsWithPorchlight(source: BinarySource): boolean {
   return source === 'bundled' || source === 'vendor';
+}
+
+/** The folder beside a shipped osqueryd that holds the augeas lenses its release ships (Linux). */
+export const AUGEAS_LENSES_FOLDER = 'lenses';
+
+/**
+ * The augeas lenses that ship with Porchlight's own osqueryd, when there are any: osquery reads
+ * them from /opt/osquery/share/osquery/lenses by default, where only a system install puts them.
+ */
+export function augeasLenses(binary: ResolvedBinary, exists: (folder: string) => boolean = existsSync): string | undefined {
+  if (!shipsWithPorchlight(binary.source)) return undefined;
+  const folder = path.join(path.dirname(binary.path), AUGEAS_LENSES_FOLDER);
+  return exists(folder) ? folder : undefined;
 }
 
 /** electron-builder's `${os}` names, used for vendor/osquery/<os>-<arch>/. */

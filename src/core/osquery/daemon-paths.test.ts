@@ -46,6 +46,8 @@ describe('osquerydPaths', () => {
     expect(osquerydArguments(paths, 'bundled')).toContain('--allow_unsafe');
     expect(osquerydArguments(paths, 'vendor')).toContain('--allow_unsafe');
     for (const source of ['flag', 'env', 'system'] as const) expect(osquerydArguments(paths, source)).not.toContain('--allow_unsafe');
+    expect(osquerydArguments(paths, 'vendor', '/app/vendor/osquery/linux-x64/lenses')).toContain('--augeas_lenses=/app/vendor/osquery/linux-x64/lenses');
+    expect(osquerydArguments(paths, 'vendor').some((flag) => flag.startsWith('--augeas_lenses'))).toBe(false);
   });
 
   it('falls back to a short per-user socket path when the data dir is too deep', () => {

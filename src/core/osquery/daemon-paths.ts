@@ -106,7 +106,7 @@ export function prepareOsquerydPaths(paths: OsquerydPaths, platform: NodeJS.Plat
  * changes its working directory: its one chdir is daemon(3) under --daemonize (core/init.cpp:
  * 486-491, Linux only), which Porchlight does not pass.
  */
-export function osquerydArguments(paths: OsquerydPaths, source: BinarySource): string[] {
+export function osquerydArguments(paths: OsquerydPaths, source: BinarySource, augeasLenses?: string): string[] {
   const inRoot = (file: string) => {
     const relative = path.relative(paths.root, file);
     // "./osquery.db" rather than "osquery.db": osquery creates the database's parent folder first.
@@ -124,5 +124,6 @@ export function osquerydArguments(paths: OsquerydPaths, source: BinarySource): s
     '--force',
     '--host_identifier=uuid',
     ...(shipsWithPorchlight(source) ? ['--allow_unsafe'] : []),
+    ...(augeasLenses ? [`--augeas_lenses=${augeasLenses}`] : []),
   ];
 }

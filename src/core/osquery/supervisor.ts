@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { TypedEmitter } from '../events.js';
-import type { ResolvedBinary } from './binary.js';
+import { augeasLenses, type ResolvedBinary } from './binary.js';
 import { DaemonOutput } from './daemon-output.js';
 import { InstanceLock } from './instance-lock.js';
 import { osquerydArguments, prepareOsquerydPaths, type OsquerydPaths } from './daemon-paths.js';
@@ -223,7 +223,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
       this.fail(errorMessage(error), false);
       return;
     }
-    const child = spawn(binary.path, osquerydArguments(this.paths, binary.source), {
+    const child = spawn(binary.path, osquerydArguments(this.paths, binary.source, augeasLenses(binary)), {
       cwd: this.paths.root,
       env: this.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
