@@ -1,4 +1,5 @@
-import type { BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions } from 'electron';
+import type { PorchlightWindow } from './electron-port.js';
 import { isOpenableLink } from '../api/contract.js';
 
 /** The renderer gets no Node, runs sandboxed and isolated, and talks only through the preload. */
@@ -26,14 +27,14 @@ export interface AppFocus {
  * app when its menu or a notification is used, and show() alone can leave the window behind the
  * active app's: app.focus({ steal: true }) makes Porchlight active first.
  */
-export function bringToFront(window: Pick<BrowserWindowType, 'show' | 'focus'>, app: AppFocus, platform: NodeJS.Platform = process.platform): void {
+export function bringToFront(window: Pick<PorchlightWindow, 'show' | 'focus'>, app: AppFocus, platform: NodeJS.Platform = process.platform): void {
   window.show();
   if (platform === 'darwin') app.focus({ steal: true });
   window.focus();
 }
 
 export interface WindowDeps {
-  BrowserWindow: new (options: BrowserWindowConstructorOptions) => BrowserWindowType;
+  BrowserWindow: new (options: BrowserWindowConstructorOptions) => PorchlightWindow;
   app: AppFocus;
   platform?: NodeJS.Platform;
   openExternal: (url: string) => Promise<void>;
@@ -44,7 +45,7 @@ export interface WindowDeps {
 }
 
 /** The Porchlight window. Navigation away is refused; allow-listed links go to the OS instead. */
-export function createMainWindow(deps: WindowDeps, route = '/'): BrowserWindowType {
+export function createMainWindow(deps: WindowDeps, route = '/'): PorchlightWindow {
   const window = new deps.BrowserWindow({
     width: 1100,
     height: 800,
