@@ -84,6 +84,7 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
     },
     unconfirmCheck: async ({ checkId }) => ({ removed: agent.unconfirm(checkId) }),
     getHistory: async ({ checkId, since }) => agent.history({ checkId, since }),
+    getUnfinishedScans: async ({ since }) => agent.unfinishedScans(since),
     runQuery: ({ sql }) => agent.query(sql),
     listTables: async () =>
       osqueryTablesFor(agent.platform).map((table) => ({

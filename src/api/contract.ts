@@ -181,6 +181,12 @@ export const API = {
     request: z.object({ checkId: z.string().max(100).optional(), since: timestamp.optional() }).strict(),
     response: z.array(historyEntrySchema),
   },
+  getUnfinishedScans: {
+    request: z.object({ since: timestamp.optional() }).strict(),
+    response: z.array(
+      z.object({ id: z.number().int(), startedAt: timestamp, finishedAt: timestamp.nullable(), trigger: z.string(), status: z.enum(['running', 'ok', 'failed']), error: z.string().nullable() }),
+    ),
+  },
   runQuery: {
     request: z.object({ sql: z.string().trim().min(1, 'enter a query').max(100_000) }).strict(),
     response: z.object({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.string())), durationMs: z.number() }),

@@ -13,7 +13,7 @@ import { osquerydPaths } from './osquery/daemon-paths.js';
 import { OsqueryError } from './osquery/errors.js';
 import type { OsqueryRow } from './osquery/extension-socket-client.js';
 import { OneShotConnection, supervisedConnection, type OsqueryConnection } from './osquery/osquery-connection.js';
-import { AGENT_INSTANCE } from './osquery/osquery-session.js';
+import { AGENT_INSTANCE, sweepLeftoverSessions } from './osquery/osquery-session.js';
 import { osqueryPlatformOf } from './osquery/schema.js';
 import { OsquerydSupervisor, type OsquerydStatus, type SupervisorTimings } from './osquery/supervisor.js';
 import { overallState, type OverallState } from './overall-state.js';
@@ -179,6 +179,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
     for (const message of this.pendingWarnings.splice(0)) this.warn(message);
     if (!this.schedule) return;
     this.schedule.start(this.settingsStore.get().schedule);
+    await sweepLeftoverSessions(this.dataDir);
     await this.osquery.start();
     void this.scanNow('startup').catch(() => undefined);
   }
@@ -240,6 +241,11 @@ export class Agent extends TypedEmitter<AgentEvents> {
   /** A finding by its short id or `check-id:key`. */
   finding(reference: string): StoredFinding | undefined {
     return this.store.findFinding(reference);
+  }
+
+  /** Scans that did not finish (failed, or interrupted when their process ended), newest first. */
+  unfinishedScans(since?: number): ScanRecord[] {
+    return this.store.unfinishedScans(since);
   }
 
   /** A check's result timeline (one entry per change), oldest first. */

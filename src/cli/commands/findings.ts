@@ -87,17 +87,22 @@ ${COMMON_HELP}`,
     const since = values.since === undefined ? undefined : parseDate(values.since, '--since');
     return withPorchlight(contextFrom(values, io), {}, async ({ api }) => {
       const timeline = await api.getHistory({ checkId: values.check, since });
+      const unfinished = values.check ? [] : await api.getUnfinishedScans({ since });
       if (values.json) {
         io.out(JSON.stringify(timeline, null, 2) + '\n');
         return 0;
       }
-      if (timeline.length === 0) {
+      if (timeline.length === 0 && unfinished.length === 0) {
         io.out('No history yet. Run `porchlight check`.\n');
         return 0;
       }
       for (const entry of timeline) {
         const span = `${new Date(entry.firstAt).toISOString()} … ${new Date(entry.lastAt).toISOString()}`;
         io.out(`${span}  ${entry.checkId}  ${entry.status}  ${entry.summary}\n`);
+      }
+      if (unfinished.length > 0) {
+        io.out(`\nScans that did not finish:\n`);
+        for (const scan of unfinished) io.out(`${new Date(scan.startedAt).toISOString()}  ${scan.trigger}  ${scan.error ?? 'failed'}\n`);
       }
       return 0;
     });

@@ -1,8 +1,11 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { processAlive } from './process-control.js';
 import { resolveOsqueryd } from './binary.js';
 import { osquerydPaths, type DaemonPathOptions } from './daemon-paths.js';
 import { ExtensionSocketClient } from './extension-socket-client.js';
-import { OsquerydSupervisor, type SupervisorTimings } from './supervisor.js';
+import { trustedSocket } from '../paths/private-sockets.js';
+import { endLeftoverDaemon, OsquerydSupervisor, type SupervisorTimings } from './supervisor.js';
 
 /** The instance name of the agent's long-running osqueryd inside a data dir. */
 export const AGENT_INSTANCE = 'daemon';
@@ -24,15 +27,46 @@ export interface OsquerySession {
   close(): Promise<void>;
 }
 
+const CLI_INSTANCE_PREFIX = 'cli-';
+
+/**
+ * Ends what CLI commands killed mid-scan (kill -9, a closed terminal) left: their short-lived
+ * osqueryd, only when its pidfile names it and its command line carries that folder's socket
+ * (the rule the agent's supervisor follows), and then the folder, once the command that made it
+ * (cli-<pid>) is gone. A command still running keeps its own. Returns the osqueryd pids ended.
+ */
+export async function sweepLeftoverSessions(dataDir: string, pathOptions?: DaemonPathOptions, graceMs = 2_000): Promise<number[]> {
+  const ended: number[] = [];
+  let folders: string[];
+  try {
+    folders = readdirSync(path.join(dataDir, 'osquery')).filter((name) => name.startsWith(CLI_INSTANCE_PREFIX));
+  } catch {
+    return ended;
+  }
+  for (const folder of folders) {
+    const owner = Number(folder.slice(CLI_INSTANCE_PREFIX.length));
+    if (!Number.isInteger(owner) || owner <= 0 || owner === process.pid || processAlive(owner)) continue;
+    const paths = osquerydPaths(dataDir, folder, pathOptions);
+    const pid = await endLeftoverDaemon(paths, { graceMs });
+    if (pid) ended.push(pid);
+    try {
+      rmSync(paths.root, { recursive: true, force: true });
+    } catch {
+      // Still held open (a Windows osqueryd that only its own --force may end): the next sweep takes it.
+    }
+  }
+  return ended;
+}
+
 /** True when a Porchlight agent's osqueryd answers for this data dir. */
 export async function agentDaemonClient(
   dataDir: string,
   pathOptions?: DaemonPathOptions,
 ): Promise<ExtensionSocketClient | undefined> {
-  const client = new ExtensionSocketClient({
-    socketPath: osquerydPaths(dataDir, AGENT_INSTANCE, pathOptions).socketPath,
-    connectTimeoutMs: 1_000,
-  });
+  const socketPath = osquerydPaths(dataDir, AGENT_INSTANCE, pathOptions).socketPath;
+  // The agent's own checks, from this side: a socket in a folder someone else could have made is not asked.
+  if (!trustedSocket(socketPath, pathOptions?.platform)) return undefined;
+  const client = new ExtensionSocketClient({ socketPath, connectTimeoutMs: 1_000 });
   try {
     const status = await client.ping(2_000);
     if (status.code === 0) return client;
@@ -52,8 +86,9 @@ export async function openOsquerySession(options: OsquerySessionOptions): Promis
   if (agentClient) {
     return { client: agentClient, source: 'agent', close: async () => agentClient.close() };
   }
+  await sweepLeftoverSessions(options.dataDir, options.pathOptions);
   const binary = resolveOsqueryd({ explicitPath: options.osquerydPath, env: options.env });
-  const paths = osquerydPaths(options.dataDir, `cli-${process.pid}`, options.pathOptions);
+  const paths = osquerydPaths(options.dataDir, `${CLI_INSTANCE_PREFIX}${process.pid}`, options.pathOptions);
   const supervisor = new OsquerydSupervisor({
     binary,
     paths,

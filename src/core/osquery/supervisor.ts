@@ -175,7 +175,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     this.stopping ??= (async () => {
       await this.locking?.catch(() => undefined);
       await this.endChild();
-      this.cleanUpFiles();
+      removeDaemonFiles(this.paths, this.host);
       this.releaseLock();
       if (this.current.state !== 'stopped') this.setState({ state: 'stopped' });
     })().finally(() => (this.stopping = undefined));
@@ -381,38 +381,10 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     this.releaseLock();
   }
 
-  /**
-   * A daemon left by a crashed supervisor is ended only when our pidfile names it and its command
-   * line carries our socket path; then stale pidfile and socket files are removed. Windows shows
-   * no other process's command line, so nothing is ended there: the new osqueryd's --force ends an
-   * osqueryd that still holds the pidfile, and only that (osquery core/init.cpp:429-470, 498-515).
-   */
+  /** Ends the osqueryd an earlier run of this instance left, if it is ours (endLeftoverDaemon). */
   private async removeLeftovers(): Promise<void> {
-    const pid = readPid(this.paths.pidfile);
-    if (pid && pid !== this.child?.pid && processAlive(pid)) {
-      const commandLine = await processCommandLine(pid, this.host);
-      if (commandLine?.includes(this.paths.socketPath)) {
-        this.output.note(`ending leftover osqueryd ${pid} from an earlier run`);
-        signalProcessTree(pid, 'SIGTERM', true);
-        if (!(await waitForExit(pid, this.timings.stopGraceMs))) {
-          signalProcessTree(pid, 'SIGKILL', true);
-          await waitForExit(pid, this.timings.stopGraceMs);
-        }
-      }
-    }
-    this.cleanUpFiles();
-  }
-
-  /**
-   * Removes a pidfile and socket left behind. Windows has neither to remove: osqueryd opens its
-   * pidfile delete-on-close and shares it with no deleter, so it goes when osqueryd goes and cannot
-   * be removed before (osquery utils/pidfile/pidfile_windows.cpp:88-97), and a named pipe leaves no
-   * file.
-   */
-  private cleanUpFiles(): void {
-    if (this.host.platform === 'win32') return;
-    rmSync(this.paths.pidfile, { force: true });
-    if (statSync(this.paths.socketPath, { throwIfNoEntry: false })?.isSocket()) rmSync(this.paths.socketPath, { force: true });
+    const ended = await endLeftoverDaemon(this.paths, { host: this.host, graceMs: this.timings.stopGraceMs, except: this.child?.pid });
+    if (ended) this.output.note(`ended leftover osqueryd ${ended} from an earlier run`);
   }
 
   /** One supervisor per instance: the lock is held from the first start() until stop(). */
@@ -467,4 +439,43 @@ export function readPid(file: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A daemon left by a crashed supervisor is ended only when our pidfile names it and its command
+ * line carries our socket path; then stale pidfile and socket files are removed. Windows shows
+ * no other process's command line, so nothing is ended there: the new osqueryd's --force ends an
+ * osqueryd that still holds the pidfile, and only that (osquery core/init.cpp:429-470, 498-515).
+ */
+export async function endLeftoverDaemon(
+  paths: Pick<OsquerydPaths, 'pidfile' | 'socketPath'>,
+  options: { host?: ProcessHost; graceMs: number; except?: number | undefined },
+): Promise<number | undefined> {
+  const host = options.host ?? HOST;
+  const pid = readPid(paths.pidfile);
+  let ended: number | undefined;
+  if (pid && pid !== options.except && processAlive(pid)) {
+    const commandLine = await processCommandLine(pid, host);
+    if (commandLine?.includes(paths.socketPath)) {
+      signalProcessTree(pid, 'SIGTERM', true);
+      if (!(await waitForExit(pid, options.graceMs))) {
+        signalProcessTree(pid, 'SIGKILL', true);
+        await waitForExit(pid, options.graceMs);
+      }
+      ended = pid;
+    }
+  }
+  removeDaemonFiles(paths, host);
+  return ended;
+}
+
+/**
+ * Removes a stopped osqueryd's pidfile and socket. Windows has neither to remove: osqueryd opens
+ * its pidfile delete-on-close and shares it with no deleter, so it goes when osqueryd goes
+ * (osquery utils/pidfile/pidfile_windows.cpp:88-97), and a named pipe leaves no file.
+ */
+function removeDaemonFiles(paths: Pick<OsquerydPaths, 'pidfile' | 'socketPath'>, host: ProcessHost): void {
+  if (host.platform === 'win32') return;
+  rmSync(paths.pidfile, { force: true });
+  if (statSync(paths.socketPath, { throwIfNoEntry: false })?.isSocket()) rmSync(paths.socketPath, { force: true });
 }

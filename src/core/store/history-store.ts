@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Finding } from '../checks/classifiers.js';
 import type { CheckStatus } from '../checks/definition.js';
 import { corruptAsidePath } from '../paths/corrupt-aside.js';
+import { ensurePrivateDataDir, PRIVATE_FILE_MODE } from '../paths/private-data-dir.js';
+import { processAlive } from '../osquery/process-control.js';
 import { migrate } from './migrations.js';
 
 export const DATABASE_FILE = 'porchlight.db';
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Longer than any scan takes (every query has a timeout): a scan this old is no longer running. */
+const STALE_SCAN_MS = 60 * 60 * 1000;
 
 export interface CheckResultRecord {
   checkId: string;
@@ -140,11 +144,13 @@ export class HistoryStore {
    */
   static open(dataDir: string, options: { now?: () => number; nativeBinding?: string } = {}): OpenedStore {
     const now = options.now ?? Date.now;
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    ensurePrivateDataDir(dataDir);
     const file = path.join(dataDir, DATABASE_FILE);
     const open = () => openDatabase(file, options.nativeBinding);
     try {
-      return { store: new HistoryStore(open()) };
+      const store = new HistoryStore(open());
+      store.markInterruptedScans(now());
+      return { store };
     } catch (error) {
       if (!isCorruption(error)) throw error;
       const aside = corruptAsidePath(file, now());
@@ -163,8 +169,31 @@ export class HistoryStore {
   }
 
   beginScan(trigger: string, at: number): number {
-    const info = this.sql("INSERT INTO scans (started_at, trigger, status) VALUES (?, ?, 'running')").run(at, trigger);
+    const info = this.sql("INSERT INTO scans (started_at, trigger, status, pid) VALUES (?, ?, 'running', ?)").run(at, trigger, process.pid);
     return Number(info.lastInsertRowid);
+  }
+
+  /**
+   * Scans whose process ended before they did (killed, crashed, the machine lost power) stay
+   * "running" in the file; this says they were interrupted. A scan of a process still alive is
+   * left alone unless it is older than any scan takes (its pid may since belong to another process).
+   */
+  markInterruptedScans(now: number): number {
+    const running = this.sql("SELECT id, pid, started_at FROM scans WHERE status = 'running'").all() as { id: number; pid: number | null; started_at: number }[];
+    const interrupted = running.filter((scan) => scan.pid === null || !processAlive(scan.pid) || now - scan.started_at > STALE_SCAN_MS);
+    const mark = this.sql("UPDATE scans SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'running'");
+    for (const scan of interrupted) {
+      mark.run(`interrupted: the Porchlight process${scan.pid ? ` (pid ${scan.pid})` : ''} ended during this scan`, now, scan.id);
+    }
+    return interrupted.length;
+  }
+
+  /** Scans that did not finish (failed or interrupted) since `since`, newest first. */
+  unfinishedScans(since = 0): ScanRecord[] {
+    const rows = this.sql(
+      "SELECT id, started_at, finished_at, trigger, status, error FROM scans WHERE status = 'failed' AND started_at >= ? ORDER BY id DESC",
+    ).all(since) as { id: number; started_at: number; finished_at: number | null; trigger: string; status: ScanRecord['status']; error: string | null }[];
+    return rows.map((row) => ({ id: row.id, startedAt: row.started_at, finishedAt: row.finished_at, trigger: row.trigger, status: row.status, error: row.error }));
   }
 
   failScan(scanId: number, error: string, at: number): void {
@@ -393,6 +422,10 @@ function openDatabase(file: string, nativeBinding: string | undefined): Database
     const check = db.pragma('quick_check', { simple: true }) as string;
     if (check !== 'ok') throw Object.assign(new Error(`integrity check failed: ${check}`), { code: 'SQLITE_CORRUPT' });
     migrate(db);
+    // SQLite makes the database, its WAL and its shared memory as the umask says (often 0644).
+    if (process.platform !== 'win32') {
+      for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, PRIVATE_FILE_MODE);
+    }
     return db;
   } catch (error) {
     db.close();

@@ -76,6 +76,11 @@ export const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  `
+  -- The process running a scan, so a scan its process never finished (killed, crashed) can be told
+  -- from one still running in another process.
+  ALTER TABLE scans ADD COLUMN pid INTEGER;
+  `,
 ];
 
 /** Brings the schema up to date; safe when two processes open the same file at once. */
