@@ -25,6 +25,15 @@ export interface HttpBridgeOptions {
 export const TOKEN_HEADER = 'x-porchlight-token';
 const MAX_BODY_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 25_000;
+/**
+ * Limits that keep a flood (a thousand event streams, headers sent a byte at a time) from starving
+ * the real window: more streams than this and the oldest is closed (a live window reconnects and
+ * reloads what it shows); a client gets a few seconds for its headers; only so many sockets at once.
+ */
+export const MAX_EVENT_STREAMS = 16;
+const HEADERS_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+const MAX_CONNECTIONS = 256;
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -61,12 +70,15 @@ export class HttpBridge {
 
   constructor(private readonly options: HttpBridgeOptions) {
     this.token = options.token ?? randomBytes(24).toString('base64url');
-    this.server = http.createServer((request, response) => {
+    // Node checks those timeouts every connectionsCheckingInterval (30 s by default): every second here.
+    const limits = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 };
+    this.server = http.createServer(limits, (request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         if (!response.headersSent) send(response, 500, 'text/plain; charset=utf-8', `Internal error: ${String(error)}`);
         else response.destroy();
       });
     });
+    this.server.maxConnections = MAX_CONNECTIONS;
   }
 
   async start(): Promise<{ url: string; port: number }> {
@@ -175,6 +187,11 @@ export class HttpBridge {
   }
 
   private stream(response: http.ServerResponse): void {
+    const oldest = this.streams.size >= MAX_EVENT_STREAMS ? this.streams.values().next().value : undefined;
+    if (oldest) {
+      this.streams.delete(oldest);
+      oldest.end();
+    }
     response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
     response.on('error', () => response.destroy());
     this.streams.add(response);

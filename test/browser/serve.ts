@@ -10,6 +10,7 @@ export const ARTIFACTS = path.join(REPO_ROOT, 'test-results');
 export interface RunningServe {
   url: string;
   origin: string;
+  port: number;
   token: string;
   editFixture(change: (laptop: Laptop) => void): void;
   stop(): Promise<void>;
@@ -39,6 +40,7 @@ export async function startServe(args: string[] = [], env: Record<string, string
   return {
     url,
     origin: parsed.origin,
+    port: Number(parsed.port),
     token: parsed.pathname.split('/')[2]!,
     editFixture: edit,
     async stop() {

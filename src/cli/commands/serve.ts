@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Porchlight } from '../../app/porchlight.js';
+import { makePrivateDir } from '../../core/paths/private-sockets.js';
 import { OsquerydStartError } from '../../core/osquery/supervisor.js';
 import { projectRoot } from '../../core/paths/project-assets.js';
 import { openConfSettings } from '../../core/settings/conf-settings.js';
@@ -49,7 +52,7 @@ ${COMMON_HELP}`,
     });
     const { url } = await bridge.start();
     io.out(`Porchlight${values.demo ? ' (demo data)' : ''} is at ${url}\nPress Ctrl-C to stop.\n`);
-    if (values.open) openInBrowser(url);
+    const opener = values.open ? openInBrowser(url, path.join(porchlight.agent.dataDir, 'run')) : undefined;
     return runInForeground(
       {
         // osqueryd trouble is shown in the window (with Retry), so serving goes on: no onOsqueryState.
@@ -58,6 +61,7 @@ ${COMMON_HELP}`,
             if (!(error instanceof OsquerydStartError)) throw error;
           }),
         stop: async () => {
+          opener?.remove();
           await bridge.stop();
           await porchlight.stop();
         },
@@ -68,9 +72,25 @@ ${COMMON_HELP}`,
   },
 };
 
-/** Best effort: the URL is printed either way, so a machine without a browser opener loses nothing. */
-function openInBrowser(url: string): void {
+/**
+ * Opens the window in the default browser without putting the token where other users can read
+ * it: a program's arguments are visible to every user (ps), so the browser gets a file in this
+ * user's private folder that sends it on to the URL. The file goes after a minute. Best effort: the
+ * URL is printed either way, so a machine without a browser opener loses nothing.
+ */
+function openInBrowser(url: string, privateFolder: string): { remove(): void } {
+  makePrivateDir(privateFolder);
+  const file = path.join(privateFolder, `open-${randomBytes(8).toString('hex')}.html`);
+  const href = url.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
+  writeFileSync(
+    file,
+    `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${href}"><title>Porchlight</title><a href="${href}">Open Porchlight</a>\n`,
+    { mode: 0o600, flag: 'wx' },
+  );
   const [command, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['explorer.exe', [url]] : ['xdg-open', [url]];
+    process.platform === 'darwin' ? ['open', [file]] : process.platform === 'win32' ? ['explorer.exe', [file]] : ['xdg-open', [file]];
   execFile(command, args as string[], () => undefined).on('error', () => undefined);
+  const remove = () => rmSync(file, { force: true });
+  setTimeout(remove, 60_000).unref();
+  return { remove };
 }
