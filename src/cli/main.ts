@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OsquerydNotFoundError, OsquerydPathError } from '../core/osquery/binary.js';
 import { ApiError } from '../api/call-result.js';
+import { errorMessage } from '../core/error-message.js';
 import { OsqueryError } from '../core/osquery/errors.js';
 import { OsquerydStartError, SupervisorBusyError } from '../core/osquery/supervisor.js';
 import { InvalidSettingsError } from '../core/settings/settings.js';
@@ -106,7 +107,26 @@ function reportError(error: unknown, command: Command, io: CommandIo): number {
     io.err(`porchlight: ${error.message}\n`);
     return 2;
   }
-  throw error;
+  // Anything else still gets a sentence, not a stack trace; PORCHLIGHT_DEBUG=1 shows where it came from.
+  const where = io.env.PORCHLIGHT_DEBUG === '1' && error instanceof Error && error.stack ? `\n${error.stack}` : '';
+  io.err(`porchlight ${command.name}: ${describeSystemError(error)}${where}\n`);
+  return 2;
+}
+
+/** A thrown value in words: Node's file errors say what happened to which file. */
+function describeSystemError(error: unknown): string {
+  const { code, path: file, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  const plain: Record<string, string> = {
+    ENOTDIR: 'is not a folder (or lies under a file)',
+    EACCES: 'is not accessible to you',
+    EPERM: 'may not be changed by you',
+    ENOENT: 'does not exist',
+    EISDIR: 'is a folder, not a file',
+    ENOSPC: 'cannot be written: the disk is full',
+    EROFS: 'is on a read-only disk',
+  };
+  if (code && file && plain[code]) return `${file} ${plain[code]} (${syscall ?? code})`;
+  return errorMessage(error);
 }
 
 function isMain(): boolean {
