@@ -302,13 +302,4 @@ export type OverallState = z.output<typeof overallStateSchema>;
 export type ListeningPortDto = ApiResponse<'listPorts'>[number];
 export type BrowserExtensionDto = ApiResponse<'listExtensions'>[number];
 
-/** Schemes `openLink` may hand to the OS: web pages and the OS settings deep links remediation uses. */
-export const OPENABLE_SCHEMES = ['https:', 'x-apple.systempreferences:', 'ms-settings:', 'windowsdefender:'] as const;
-
-export function isOpenableLink(url: string): boolean {
-  try {
-    return (OPENABLE_SCHEMES as readonly string[]).includes(new URL(url).protocol);
-  } catch {
-    return false;
-  }
-}
+export { isOpenableLink, OPENABLE_SCHEMES } from '../core/openable-links.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isOpenableLink, OPENABLE_SCHEMES } from '../openable-links.js';
 import { platformSchema } from '../platform.js';
 
 export const CHECK_STATUSES = ['pass', 'fail', 'unknown', 'not_applicable', 'error'] as const;
@@ -63,7 +64,11 @@ const evaluationSchema = z.discriminatedUnion('kind', [
 ]);
 export type Evaluation = z.infer<typeof evaluationSchema>;
 
-const linkSchema = z.strictObject({ label: nonEmpty, url: nonEmpty });
+/** A remediation link: refused when loaded unless it is one the window will open (a user check file could name any). */
+const linkSchema = z.strictObject({
+  label: nonEmpty,
+  url: nonEmpty.refine(isOpenableLink, { message: `must start with ${OPENABLE_SCHEMES.join(' ')}` }),
+});
 
 export const checkDefinitionSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, 'use lowercase letters, digits, ".", "_" or "-" (at most 80)'),

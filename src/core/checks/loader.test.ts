@@ -51,6 +51,24 @@ describe('user checks in <data dir>/checks', () => {
   });
 });
 
+describe('remediation links in a check file', () => {
+  it('are refused when loaded unless the window may open them', () => {
+    const check = (url: string) =>
+      JSON.stringify({ id: `link-${url.length}`, title: 'x', queries: { linux: { sql: 'SELECT 1' } }, remediation: { links: { linux: [{ label: 'Fix', url }] } } });
+    const dir = checksDir({
+      'a.json': check('https://example.org/fix'),
+      'b.json': check('javascript:alert(1)'),
+      'c.json': check('file:///etc/passwd'),
+    });
+    const { checks, errors } = loadUserChecks(dir);
+    expect(checks.map((c) => c.id)).toEqual(['link-23']);
+    expect(errors.map((e) => e.message.replace(dir + path.sep, ''))).toEqual([
+      'b.json, document 1: remediation.links.linux.0.url: must start with https: x-apple.systempreferences: ms-settings: windowsdefender:',
+      'c.json, document 1: remediation.links.linux.0.url: must start with https: x-apple.systempreferences: ms-settings: windowsdefender:',
+    ]);
+  });
+});
+
 describe("Fleet policy YAML", () => {
   const fleet = `apiVersion: v1
 kind: policy
