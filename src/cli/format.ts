@@ -11,14 +11,6 @@ export function formatTable(columns: string[], rows: OsqueryRow[]): string {
   return out.join('\n') + '\n';
 }
 
-/** RFC 4180 CSV with a header line. */
-export function formatCsv(columns: string[], rows: OsqueryRow[]): string {
-  const field = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-  return [columns.map(field).join(','), ...rows.map((row) => columns.map((c) => field(row[c] ?? '')).join(','))]
-    .map((line) => line + '\r\n')
-    .join('');
-}
-
 function cell(value: string | undefined): string {
   return (value ?? '').replace(/[\r\n\t]/g, ' ');
 }

@@ -2,6 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import type { TableDto } from '../../../src/api/contract';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { useApp, useLoad } from '../state';
+import { toCsv } from '../../../src/api/csv';
 import { errorMessage } from '../../../src/api/error-message';
 
 interface QueryOutcome {
@@ -99,7 +100,7 @@ export function SqlConsole() {
             <span className="meta">Ctrl+Enter runs it</span>
             {outcome && (
               <>
-                <button type="button" onClick={() => download('porchlight-query.csv', 'text/csv', toCsv(outcome))}>
+                <button type="button" onClick={() => download('porchlight-query.csv', 'text/csv', toCsv(outcome.columns, outcome.rows))}>
                   Export CSV
                 </button>
                 <button type="button" onClick={() => download('porchlight-query.json', 'application/json', JSON.stringify(outcome.rows, null, 2))}>
@@ -144,13 +145,6 @@ function ResultGrid({ outcome }: { outcome: QueryOutcome }) {
       </table>
     </div>
   );
-}
-
-function toCsv(outcome: QueryOutcome): string {
-  const field = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-  return [outcome.columns, ...outcome.rows.map((row) => outcome.columns.map((c) => row[c] ?? ''))]
-    .map((line) => line.map(field).join(','))
-    .join('\r\n');
 }
 
 function download(name: string, type: string, text: string): void {

@@ -1,4 +1,5 @@
-import { formatCsv, formatTable } from '../format.js';
+import { toCsv } from '../../api/csv.js';
+import { formatTable } from '../format.js';
 import { COMMON_HELP, contextFrom, parseCommand, UsageError } from '../options.js';
 import { withPorchlight } from '../porchlight-client.js';
 import type { Command } from './command.js';
@@ -26,7 +27,7 @@ ${COMMON_HELP}`,
     return withPorchlight(ctx, { onStartingOwnDaemon: () => io.err('Starting osqueryd for this query…\n') }, async ({ api }) => {
       const { columns, rows } = await api.runQuery({ sql });
       if (values.json) io.out(JSON.stringify(rows, null, 2) + '\n');
-      else io.out(values.csv ? formatCsv(columns, rows) : formatTable(columns, rows));
+      else io.out(values.csv ? toCsv(columns, rows) : formatTable(columns, rows));
       return 0;
     });
   },
