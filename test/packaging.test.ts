@@ -35,6 +35,16 @@ const { MacTargetHelper } = require('app-builder-lib/out/mac/MacTargetHelper.js'
     buildSignOptions(app: string, identity: unknown, type: string, isMas: boolean, config: unknown): Promise<SignOptions>;
   };
 };
+/** electron-builder turns electronFuses into @electron/fuses' config (PlatformPackager, before signing)… */
+const { generateFuseConfig } = PlatformPackager.prototype as unknown as { generateFuseConfig(fuses: unknown): Promise<Record<string, unknown>> };
+/** …which flips them in the Electron binary. */
+const fuses = require('@electron/fuses') as {
+  FuseV1Options: Record<string, number>;
+  flipFuses(binary: string, config: Record<string, unknown>): Promise<number>;
+  getCurrentFuseWire(binary: string): Promise<Record<number, number>>;
+};
+/** The marker @electron/fuses looks for in the binary. */
+const { SENTINEL } = require('@electron/fuses/dist/constants.js') as { SENTINEL: string };
 /** …and how osx-sign finds what to sign: every binary file and every .app or .framework under Contents. */
 const { walkAsync } = require('@electron/osx-sign/dist/cjs/util.js') as { walkAsync(dir: string): Promise<string[]> };
 
@@ -114,6 +124,49 @@ describe('electron-builder.yml', () => {
     expect((config.win as { target: string[] }).target).toEqual(['nsis']);
     const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { main: string };
     expect(pkg.main).toBe('dist/src/main/main.js');
+  });
+});
+
+/**
+ * An Electron binary as @electron/fuses sees it: code, then the sentinel, the wire's version and
+ * length, and one byte per fuse ('0' off, '1' on) at Electron's defaults.
+ */
+function electronBinaryWithDefaultFuses(): string {
+  const file = path.join(tempDir(), 'Porchlight');
+  const wire = Buffer.from('10110001', 'ascii');
+  writeFileSync(file, Buffer.concat([Buffer.alloc(4096, 0x90), Buffer.from(SENTINEL, 'ascii'), Buffer.from([1, wire.length]), wire, Buffer.alloc(64)]));
+  return file;
+}
+
+describe("Electron's fuses, through electron-builder's fuse config and @electron/fuses", () => {
+  async function flipped(electronFuses: unknown): Promise<Record<string, 'on' | 'off'>> {
+    const binary = electronBinaryWithDefaultFuses();
+    if (electronFuses) await fuses.flipFuses(binary, await generateFuseConfig(electronFuses));
+    const wire = await fuses.getCurrentFuseWire(binary);
+    return Object.fromEntries(
+      Object.entries(fuses.FuseV1Options)
+        .filter(([name]) => Number.isNaN(Number(name)))
+        .map(([name, index]) => [name, wire[index] === '1'.charCodeAt(0) ? 'on' : 'off']),
+    );
+  }
+
+  it('leave the packaged app no way to run as Node, take NODE_OPTIONS or --inspect, or load code from outside its checked app.asar', async () => {
+    expect(await flipped(config.electronFuses)).toEqual({
+      RunAsNode: 'off',
+      EnableCookieEncryption: 'on',
+      EnableNodeOptionsEnvironmentVariable: 'off',
+      EnableNodeCliInspectArguments: 'off',
+      EnableEmbeddedAsarIntegrityValidation: 'on',
+      OnlyLoadAppFromAsar: 'on',
+      LoadBrowserProcessSpecificV8Snapshot: 'off',
+      GrantFileProtocolExtraPrivileges: 'off',
+    });
+    // Only-from-asar needs an asar: it is electron-builder's default, and nothing here turns it off.
+    expect(config.asar).toBeUndefined();
+  });
+
+  it('is checked for real: without electronFuses the binary keeps all of that on', async () => {
+    expect(await flipped(undefined)).toMatchObject({ RunAsNode: 'on', EnableNodeOptionsEnvironmentVariable: 'on', OnlyLoadAppFromAsar: 'off' });
   });
 });
 

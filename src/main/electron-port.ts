@@ -8,10 +8,12 @@ import type Electron from 'electron';
 
 type Module = typeof Electron;
 
-export interface PorchlightWindow extends Pick<Electron.BrowserWindow, 'show' | 'focus' | 'isDestroyed' | 'loadFile'> {
+export interface PorchlightWindow extends Pick<Electron.BrowserWindow, 'show' | 'focus' | 'isDestroyed' | 'loadURL'> {
   once(event: 'ready-to-show', listener: () => void): unknown;
   webContents: Pick<Electron.WebContents, 'setWindowOpenHandler' | 'send' | 'executeJavaScript'> & {
-    on(event: 'will-navigate', listener: (event: Electron.Event, url: string) => void): unknown;
+    on(event: 'will-navigate', listener: (details: Electron.Event<Electron.WebContentsWillNavigateEventParams>) => void): unknown;
+    on(event: 'will-redirect', listener: (details: Electron.Event<Electron.WebContentsWillRedirectEventParams>) => void): unknown;
+    on(event: 'will-frame-navigate', listener: (details: Electron.Event<Electron.WebContentsWillFrameNavigateEventParams>) => void): unknown;
   };
 }
 
@@ -42,6 +44,8 @@ export interface ElectronPort {
     (new (options: Electron.NotificationConstructorOptions) => Pick<Electron.Notification, 'show'> & {
       on(event: 'click', listener: () => void): unknown;
     });
+  protocol: Pick<Module['protocol'], 'handle'>;
+  session: { defaultSession: Pick<Electron.Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> };
   powerMonitor: { on(event: 'resume' | 'unlock-screen', listener: () => void): unknown };
   shell: Pick<Module['shell'], 'openExternal'>;
   Tray: new (image: Electron.NativeImage) => Pick<Electron.Tray, 'setImage' | 'setToolTip' | 'setContextMenu' | 'destroy' | 'isDestroyed'> & {

@@ -1,12 +1,10 @@
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ApiHandlers } from '../api/contract.js';
 import { CALL_CHANNEL } from '../api/ipc-channels.js';
-import { registerApiIpc, trustedPage, type IpcMainLike } from './ipc.js';
+import { isAppPage } from './app-protocol.js';
+import { registerApiIpc, type IpcMainLike } from './ipc.js';
 
-const INDEX = path.resolve('/opt/Porchlight/resources/app/dist/renderer/index.html');
-const OURS = `${pathToFileURL(INDEX).href}#/check/firewall`;
+const OURS = 'app://porchlight/index.html#/check/firewall';
 
 function fakeIpc() {
   const handlers = new Map<string, Parameters<IpcMainLike['handle']>[1]>();
@@ -28,19 +26,11 @@ const handlers = {
 } as unknown as ApiHandlers;
 
 describe('IPC from the window', () => {
-  it('only our own window file is trusted', () => {
-    const trusted = trustedPage(INDEX);
-    expect(trusted(OURS)).toBe(true);
-    expect(trusted('https://evil.example/index.html')).toBe(false);
-    expect(trusted(pathToFileURL('/tmp/evil/index.html').href)).toBe(false);
-    expect(trusted('not a url')).toBe(false);
-  });
-
   it('refuses calls from other pages before any handler runs', async () => {
     const { ipc, invoke } = fakeIpc();
-    registerApiIpc(ipc, handlers, trustedPage(INDEX));
+    registerApiIpc(ipc, handlers, isAppPage);
     calls.length = 0;
-    for (const sender of ['https://evil.example/', null, 'devtools://devtools/bundled/inspector.html']) {
+    for (const sender of ['https://evil.example/', null, 'devtools://devtools/bundled/inspector.html', 'app://evil/index.html']) {
       const answer = await invoke(sender, 'pauseChecks', { minutes: 60 });
       expect(answer).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     }
@@ -49,7 +39,7 @@ describe('IPC from the window', () => {
 
   it('rejects unknown methods and payloads that do not fit the contract, with a clear error', async () => {
     const { ipc, invoke } = fakeIpc();
-    registerApiIpc(ipc, handlers, trustedPage(INDEX));
+    registerApiIpc(ipc, handlers, isAppPage);
     calls.length = 0;
     expect(await invoke(OURS, 'deleteEverything', {})).toEqual({
       ok: false,
@@ -66,7 +56,7 @@ describe('IPC from the window', () => {
 
   it('passes a valid call from our window to its handler', async () => {
     const { ipc, invoke, handlers: registered } = fakeIpc();
-    const unregister = registerApiIpc(ipc, handlers, trustedPage(INDEX));
+    const unregister = registerApiIpc(ipc, handlers, isAppPage);
     calls.length = 0;
     const answer = await invoke(OURS, 'pauseChecks', { minutes: 60 });
     expect(calls).toEqual([{ minutes: 60 }]);

@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url';
 import type { CallResult } from '../api/call-result.js';
 import type { ApiHandlers } from '../api/contract.js';
 import { dispatch } from '../api/dispatch.js';
@@ -10,20 +9,6 @@ export interface IpcMainLike {
   handle(channel: string, listener: (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => Promise<unknown>): void;
   removeHandler(channel: string): void;
 }
-
-/** A page is trusted only when it is our own built window, loaded from disk. */
-export function trustedPage(indexHtml: string): (url: string) => boolean {
-  const expected = pathToFileURL(indexHtml);
-  return (url) => {
-    try {
-      const actual = new URL(url);
-      return actual.protocol === 'file:' && actual.pathname === expected.pathname;
-    } catch {
-      return false;
-    }
-  };
-}
-
 /**
  * Answers the renderer's calls: each one's sender must be our page, and its method and payload
  * are checked against the contract before any handler runs.

@@ -10,8 +10,8 @@ import { resolveDataDir } from '../core/paths/data-dir.js';
 import { projectRoot } from '../core/paths/project-assets.js';
 import { platformSchema } from '../core/platform.js';
 import { APP_ID } from './app-id.js';
+import { APP_SCHEME_PRIVILEGES } from './app-protocol.js';
 import { openElectronSettings } from './electron-settings.js';
-import { trustedPage } from './ipc.js';
 import { electronLoginItem, xdgAutostart } from './login-item.js';
 import { TrayApp } from './tray-app.js';
 
@@ -30,7 +30,6 @@ const { values: flags } = parseArgs({
 });
 
 const root = app.isPackaged ? app.getAppPath() : projectRoot();
-const indexHtml = path.join(root, 'dist', 'renderer', 'index.html');
 
 // The CLI's rule, so the tray app and `porchlight` always share one data dir. Electron keeps its own
 // files there too (by default they would go to the roaming %APPDATA% on Windows).
@@ -38,6 +37,8 @@ const dataDir = resolveDataDir({ flag: typeof flags['data-dir'] === 'string' ? f
 app.setName('Porchlight');
 app.setPath('userData', dataDir);
 app.setAppUserModelId(APP_ID);
+// Only possible before the app is ready.
+electron.protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -63,10 +64,9 @@ async function start(): Promise<void> {
     api: { openExternal: (url) => electron.shell.openExternal(url), loginItem },
   });
   const trayApp = new TrayApp(electron, porchlight, {
-    indexHtml,
+    rendererDir: path.join(root, 'dist', 'renderer'),
     preload: path.join(root, 'dist', 'preload', 'preload.cjs'),
     assetsDir: path.join(root, 'assets'),
-    isTrusted: trustedPage(indexHtml),
     // A tray app opens its window by itself only on its first run (or a demo), never when started at login.
     showWindowAtStart: !flags.hidden && (porchlight.agent.lastScan() === undefined || flags.demo === true),
   });

@@ -5,21 +5,20 @@ import { EVENT_CHANNEL } from '../api/ipc-channels.js';
 import type { Porchlight } from '../app/porchlight.js';
 import type { Agent } from '../core/agent.js';
 import { needsAttention } from '../core/checks/scanner.js';
+import { APP_SCHEME, appFileHandler, isAppPage } from './app-protocol.js';
 import type { ElectronPort, PorchlightWindow } from './electron-port.js';
 import { registerApiIpc } from './ipc.js';
 import { NotificationPolicy } from './notification-policy.js';
 import { SystemTray, type TrayHandle } from './system-tray.js';
 import { trayIconPath } from './tray-icons.js';
 import type { MenuItemSpec, TrayAction, TrayState } from './tray-menu.js';
-import { bringToFront, createMainWindow } from './window.js';
+import { bringToFront, createMainWindow, denyAllPermissions } from './window.js';
 
 export interface TrayAppOptions {
-  /** The built window (index.html) and its preload. */
-  indexHtml: string;
+  /** The built window (the folder of its index.html) and its preload. */
+  rendererDir: string;
   preload: string;
   assetsDir: string;
-  /** Tells whether a page URL is our own window (IPC senders, navigation). */
-  isTrusted: (url: string) => boolean;
   /** Open the window at start (the first run, a demo); never when started at login. */
   showWindowAtStart: boolean;
   platform?: NodeJS.Platform;
@@ -59,7 +58,9 @@ export class TrayApp {
   async start(): Promise<void> {
     const { electron, agent } = this;
     if (this.platform === 'darwin') electron.app.dock?.hide();
-    this.offs.push(registerApiIpc(electron.ipcMain, this.porchlight.api, this.options.isTrusted));
+    denyAllPermissions(electron.session.defaultSession);
+    electron.protocol.handle(APP_SCHEME, appFileHandler(this.options.rendererDir));
+    this.offs.push(registerApiIpc(electron.ipcMain, this.porchlight.api, isAppPage));
     this.offs.push(
       subscribeAgentEvents(agent, (name, payload) => {
         if (this.window && !this.window.isDestroyed()) this.window.webContents.send(EVENT_CHANNEL, name, payload);
@@ -125,8 +126,6 @@ export class TrayApp {
         app: this.electron.app,
         platform: this.platform,
         openExternal: (url) => this.electron.shell.openExternal(url),
-        isTrusted: this.options.isTrusted,
-        indexHtml: this.options.indexHtml,
         preload: this.options.preload,
         icon: path.join(this.options.assetsDir, 'app', 'icon.png'),
       },

@@ -1,6 +1,7 @@
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, Session } from 'electron';
 import type { PorchlightWindow } from './electron-port.js';
 import { isOpenableLink } from '../api/contract.js';
+import { APP_INDEX_URL, isAppPage } from './app-protocol.js';
 
 /** The renderer gets no Node, runs sandboxed and isolated, and talks only through the preload. */
 export function secureWebPreferences(preload: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
@@ -38,13 +39,14 @@ export interface WindowDeps {
   app: AppFocus;
   platform?: NodeJS.Platform;
   openExternal: (url: string) => Promise<void>;
-  isTrusted: (url: string) => boolean;
-  indexHtml: string;
   preload: string;
   icon?: string;
 }
 
-/** The Porchlight window. Navigation away is refused; allow-listed links go to the OS instead. */
+/**
+ * The Porchlight window, on app://porchlight/. Leaving it is refused however it is tried (a link, a
+ * redirect, a frame); allow-listed links go to the OS instead.
+ */
 export function createMainWindow(deps: WindowDeps, route = '/'): PorchlightWindow {
   const window = new deps.BrowserWindow({
     width: 1100,
@@ -57,14 +59,26 @@ export function createMainWindow(deps: WindowDeps, route = '/'): PorchlightWindo
     autoHideMenuBar: true,
     webPreferences: secureWebPreferences(deps.preload),
   });
-  window.webContents.on('will-navigate', (event, url) => {
-    if (!deps.isTrusted(url)) event.preventDefault();
-  });
+  const stayOnOurPage = (event: { url: string; preventDefault(): void }) => {
+    if (!isAppPage(event.url)) event.preventDefault();
+  };
+  window.webContents.on('will-navigate', stayOnOurPage);
+  window.webContents.on('will-redirect', stayOnOurPage);
+  window.webContents.on('will-frame-navigate', stayOnOurPage);
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (isOpenableLink(url)) void deps.openExternal(url);
     return { action: 'deny' };
   });
   window.once('ready-to-show', () => bringToFront(window, deps.app, deps.platform));
-  void window.loadFile(deps.indexHtml, { hash: route });
+  void window.loadURL(`${APP_INDEX_URL}#${route}`);
   return window;
+}
+
+/**
+ * The window needs no camera, microphone, location, notifications (the tray app sends those),
+ * clipboard, HID or anything else a page can ask for: every request and every check says no.
+ */
+export function denyAllPermissions(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>): void {
+  session.setPermissionRequestHandler((_contents, _permission, answer) => answer(false));
+  session.setPermissionCheckHandler(() => false);
 }

@@ -24,9 +24,14 @@ const watch = setInterval(() => {
   if (!tray || tray.isDestroyed() || !tray.menu.some((item) => item.label?.startsWith('Last scan'))) return;
   clearInterval(watch);
   const state = (globalThis as { porchlightTray?: () => { osquery: { pid?: number } } }).porchlightTray?.();
-  say('tray', { tooltip: tray.tooltip, labels: tray.menu.map((item) => item.label ?? ''), osqueryPid: state?.osquery.pid });
+  say('tray', {
+    tooltip: tray.tooltip,
+    labels: tray.menu.map((item) => item.label ?? ''),
+    osqueryPid: state?.osquery.pid,
+    privilegedSchemes: fake.log.filter((line) => line.startsWith('privileged schemes')),
+  });
   if (process.env.FAKE_ELECTRON_PLAN === 'quit') fake.clickMenu('Quit Porchlight');
 }, 20);
 
-export const { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, shell, Tray } = fake.electron;
+export const { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, session, shell, Tray } = fake.electron;
 export default fake.electron;

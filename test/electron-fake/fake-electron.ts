@@ -2,7 +2,9 @@
  * A fake of the Electron the tray app uses (src/main/electron-port.ts), for tests that cannot
  * start Electron. It behaves like Electron where the app relies on it: a destroyed Tray or window
  * throws "Object has been destroyed" when touched, app.quit() asks `before-quit` first (which may
- * prevent it), notifications and menu items can be clicked. What happened is kept in `log`.
+ * prevent it), notifications and menu items can be clicked, a window loads its URL through the
+ * handler registered for its scheme (as Electron's protocol.handle does), schemes can be made
+ * privileged only before the app is ready. What happened is kept in `log`.
  */
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
@@ -27,8 +29,11 @@ export function createFakeElectron(options: FakeElectronOptions) {
   const windows: FakeWindow[] = [];
   const notifications: FakeNotification[] = [];
   const ipcHandlers = new Map<string, Listener>();
+  const protocols = new Map<string, (request: Request) => Response | Promise<Response>>();
+  const permissions: { request?: Listener; check?: Listener } = {};
   let online = true;
   let quitting = false;
+  let ready = false;
 
   class Emitter extends EventEmitter {
     override on(event: string, listener: Listener): this {
@@ -60,7 +65,10 @@ export function createFakeElectron(options: FakeElectronOptions) {
     setName: (name: string) => void log.push(`name ${name}`),
     setAppUserModelId: (id: string) => void log.push(`app user model id ${id}`),
     requestSingleInstanceLock: () => true,
-    whenReady: () => Promise.resolve(),
+    whenReady: () => {
+      ready = true;
+      return Promise.resolve();
+    },
     // What electron-store (the tray app's settings) asks of Electron's app.
     getVersion: () => '0.0.0-fake',
   };
@@ -111,7 +119,8 @@ export function createFakeElectron(options: FakeElectronOptions) {
 
   class FakeWindow {
     private gone = false;
-    loaded: { file: string; hash?: string | undefined } | undefined;
+    /** What the page's URL answered through its scheme's handler. */
+    loaded: { url: string; status: number; contentType: string | null; body: string } | undefined;
     readonly sent: { channel: string; args: unknown[] }[] = [];
     private readonly events = new Emitter();
     private readonly contentEvents = new Emitter();
@@ -143,12 +152,20 @@ export function createFakeElectron(options: FakeElectronOptions) {
       this.events.once(event, listener);
       return this;
     }
-    loadFile(file: string, loadOptions?: { hash?: string }): Promise<void> {
+    async loadURL(url: string): Promise<void> {
       this.alive();
-      this.loaded = { file, hash: loadOptions?.hash };
-      log.push(`window loads #${loadOptions?.hash ?? ''}`);
+      log.push(`window loads ${url}`);
+      const handler = protocols.get(new URL(url).protocol.slice(0, -1));
+      if (!handler) throw new Error(`ERR_UNKNOWN_URL_SCHEME: ${url}`);
+      const response = await handler(new Request(url));
+      this.loaded = { url, status: response.status, contentType: response.headers.get('content-type'), body: await response.text() };
       setImmediate(() => this.events.emit('ready-to-show'));
-      return Promise.resolve();
+    }
+    /** The page tries to go to `url` by `how`; true when the app let it. */
+    tryToLeave(how: 'will-navigate' | 'will-redirect' | 'will-frame-navigate', url: string): boolean {
+      let prevented = false;
+      this.contentEvents.emit(how, { url, preventDefault: () => (prevented = true) });
+      return !prevented;
     }
     show(): void {
       this.alive();
@@ -203,6 +220,17 @@ export function createFakeElectron(options: FakeElectronOptions) {
     net: { isOnline: () => online },
     Notification: FakeNotification,
     powerMonitor: { on: (event: string, listener: Listener) => powerMonitor.on(event, listener) },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: { scheme: string }[]) =>
+        void log.push(`privileged schemes ${schemes.map((s) => s.scheme).join(',')}${ready ? ' (too late: the app is ready)' : ''}`),
+      handle: (scheme: string, handler: (request: Request) => Response | Promise<Response>) => void protocols.set(scheme, handler),
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (handler: Listener | null) => void (permissions.request = handler ?? undefined),
+        setPermissionCheckHandler: (handler: Listener | null) => void (permissions.check = handler ?? undefined),
+      },
+    },
     shell: { openExternal: (url: string) => Promise.resolve(void log.push(`open ${url}`)) },
     Tray: FakeTray,
   };
@@ -217,6 +245,20 @@ export function createFakeElectron(options: FakeElectronOptions) {
     /** The OS woke up, or the screen was unlocked. */
     emitPower: (event: 'resume' | 'unlock-screen') => powerMonitor.emit(event),
     setOnline: (value: boolean) => (online = value),
+    /** A page asks for `permission`: what the app answers (Electron grants it when no handler is set). */
+    requestPermission(permission: string): Promise<boolean> {
+      return new Promise((resolve) => (permissions.request ? permissions.request(undefined, permission, resolve) : resolve(true)));
+    },
+    /** A page checks whether it has `permission` (Electron's default: yes). */
+    checkPermission(permission: string): boolean {
+      return permissions.check ? Boolean(permissions.check(undefined, permission)) : true;
+    },
+    /** What the app's handler for `url`'s scheme answers. */
+    fetchScheme(url: string, init?: RequestInit): Promise<Response> {
+      const handler = protocols.get(new URL(url).protocol.slice(0, -1));
+      if (!handler) throw new Error(`no handler for ${url}`);
+      return Promise.resolve(handler(new Request(url, init)));
+    },
     /** Clicks the menu item labelled `label` (in a submenu too) of the live tray. */
     clickMenu(label: string | RegExp): void {
       const tray = trays.at(-1)!;

@@ -12,6 +12,7 @@ interface Line {
   tooltip?: string;
   labels?: string[];
   osqueryPid?: number;
+  privilegedSchemes?: string[];
 }
 
 /** The built tray app (dist/src/main/main.js) in plain Node, with `electron` replaced by the fake. */
@@ -38,6 +39,8 @@ describe('the tray app’s real entry file, on a fake Electron', () => {
     const tray = app.lines.find((line) => line.event === 'tray')!;
     expect(tray.tooltip).toBe('Porchlight — Needs attention');
     expect(tray.labels).toContain('✗ Services open to the network — 5 findings need attention');
+    // Electron accepts it only before the app is ready; after, the window's scheme would have no origin.
+    expect(tray.privilegedSchemes).toEqual(['privileged schemes app']);
     expect(app.lines.at(-1)?.event).toBe('quit');
     expect(app.stderr()).not.toMatch(/Object has been destroyed|Error/);
     expect(processAlive(tray.osqueryPid!)).toBe(false);

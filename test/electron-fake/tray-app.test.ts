@@ -25,10 +25,9 @@ function trayApp(options: { showWindowAtStart?: boolean } = {}) {
     timings: FAST_TIMINGS,
   });
   const app = new TrayApp(fakeElectronPort(fake), porchlight, {
-    indexHtml: path.join(REPO_ROOT, 'dist', 'renderer', 'index.html'),
+    rendererDir: path.join(REPO_ROOT, 'dist', 'renderer'),
     preload: path.join(REPO_ROOT, 'dist', 'preload', 'preload.cjs'),
     assetsDir: path.join(REPO_ROOT, 'assets'),
-    isTrusted: () => true,
     showWindowAtStart: options.showWindowAtStart ?? false,
     platform: 'linux',
     rescanDebounceMs: 50,
@@ -56,7 +55,29 @@ describe('the tray app, on a fake Electron and the stand-in osqueryd', () => {
     await expect.poll(() => fake.notifications.filter((n) => n.shown).map((n) => n.options.title)).toEqual(['13 things need your attention']);
     fake.notifications[0]!.click();
     expect(fake.windows).toHaveLength(1);
-    expect(fake.windows[0]!.loaded?.hash).toBe('/');
+    await expect.poll(() => fake.windows[0]!.loaded?.url).toBe('app://porchlight/index.html#/');
+  });
+
+  it('serves its window from app://porchlight/ (the built page, nothing beside it) and grants the page no permission', async () => {
+    const { app, fake } = trayApp({ showWindowAtStart: true });
+    await app.start();
+    await expect.poll(() => fake.windows[0]?.loaded?.status).toBe(200);
+    const page = fake.windows[0]!.loaded!;
+    expect(page.contentType).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('<div id="root"></div>');
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(page.body)![1]!;
+    const served = await fake.fetchScheme(`app://porchlight/${script}`);
+    expect([served.status, served.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
+    expect((await fake.fetchScheme('app://porchlight/..%2f..%2fpackage.json')).status).toBe(404);
+
+    expect(fake.windows[0]!.tryToLeave('will-navigate', 'app://porchlight/index.html#/settings')).toBe(true);
+    for (const how of ['will-navigate', 'will-redirect', 'will-frame-navigate'] as const) {
+      expect(fake.windows[0]!.tryToLeave(how, 'https://evil.example/')).toBe(false);
+    }
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
+      expect(await fake.requestPermission(permission)).toBe(false);
+      expect(fake.checkPermission(permission)).toBe(false);
+    }
   });
 
   it('opens the check a notification is about, in the window already open', async () => {
