@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentDaemonClient, sweepLeftoverSessions } from '../../src/core/osquery/osquery-session.js';
 import { osquerydPaths } from '../../src/core/osquery/daemon-paths.js';
+import { InstanceLock } from '../../src/core/osquery/instance-lock.js';
 import { processAlive } from '../../src/core/osquery/process-control.js';
 import { UnsafeSocketDirectoryError } from '../../src/core/paths/private-sockets.js';
 import { HistoryStore } from '../../src/core/store/history-store.js';
@@ -18,9 +19,9 @@ async function deadPid(): Promise<number> {
   return child.pid!;
 }
 
-/** An osqueryd as a killed CLI command leaves it: in cli-<pid>/, with its pidfile, still running. */
-async function leftoverDaemon(dataDir: string, owner: number) {
-  const paths = osquerydPaths(dataDir, `cli-${owner}`);
+/** An osqueryd as a killed CLI command (cli-<pid>/) or agent (daemon/) leaves it: with its pidfile, still running. */
+async function leftoverDaemon(dataDir: string, owner: number | 'agent') {
+  const paths = osquerydPaths(dataDir, owner === 'agent' ? 'daemon' : `cli-${owner}`);
   mkdirSync(paths.root, { recursive: true, mode: 0o700 });
   const daemon = spawn(STANDIN_OSQUERYD, [`--extensions_socket=${paths.socketPath}`, `--pidfile=${paths.pidfile}`], { env: standinEnv(), stdio: 'ignore', detached: true });
   await expect.poll(() => existsSync(paths.socketPath)).toBe(true);
@@ -38,6 +39,18 @@ describe('what a killed command leaves behind', () => {
     expect(processAlive(alive.pid)).toBe(true);
     expect(existsSync(alive.paths.root)).toBe(true);
     process.kill(-alive.pid, 'SIGKILL');
+  });
+
+  it('ends the osqueryd of a killed agent, whose lock nobody holds, but never a live agent’s', async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const agentDaemon = await leftoverDaemon(dataDir, 'agent');
+    const lock = (await InstanceLock.acquire(agentDaemon.paths.supervisorLock))!;
+    expect(await sweepLeftoverSessions(dataDir)).toEqual([]);
+    expect(processAlive(agentDaemon.pid)).toBe(true);
+    lock.release();
+    expect(await sweepLeftoverSessions(dataDir)).toEqual([agentDaemon.pid]);
+    expect(processAlive(agentDaemon.pid)).toBe(false);
+    expect(existsSync(agentDaemon.paths.pidfile)).toBe(false);
   });
 
   it('never ends a process its pidfile names unless its command line carries that folder’s socket', async () => {

@@ -1,9 +1,10 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { processAlive } from './process-control.js';
 import { resolveOsqueryd } from './binary.js';
 import { osquerydPaths, type DaemonPathOptions } from './daemon-paths.js';
 import { ExtensionSocketClient } from './extension-socket-client.js';
+import { lockHeld } from './instance-lock.js';
 import { trustedSocket } from '../paths/private-sockets.js';
 import { endLeftoverDaemon, OsquerydSupervisor, type SupervisorTimings } from './supervisor.js';
 
@@ -30,13 +31,20 @@ export interface OsquerySession {
 const CLI_INSTANCE_PREFIX = 'cli-';
 
 /**
- * Ends what CLI commands killed mid-scan (kill -9, a closed terminal) left: their short-lived
- * osqueryd, only when its pidfile names it and its command line carries that folder's socket
- * (the rule the agent's supervisor follows), and then the folder, once the command that made it
- * (cli-<pid>) is gone. A command still running keeps its own. Returns the osqueryd pids ended.
+ * Ends what Porchlight processes killed mid-scan (kill -9, a closed terminal, a crash) left: a
+ * command's short-lived osqueryd, once the command that made its folder (cli-<pid>) is gone, and
+ * then the folder; the agent's osqueryd, once no agent holds its supervisor lock (which the OS
+ * lets go of when the agent dies). Each only when its pidfile names it and its command line
+ * carries that folder's socket (the rule the agent's supervisor follows). A live command or agent
+ * keeps its own. Returns the osqueryd pids ended.
  */
 export async function sweepLeftoverSessions(dataDir: string, pathOptions?: DaemonPathOptions, graceMs = 2_000): Promise<number[]> {
   const ended: number[] = [];
+  const agent = osquerydPaths(dataDir, AGENT_INSTANCE, pathOptions);
+  if (existsSync(agent.pidfile) && !(await lockHeld(agent.supervisorLock))) {
+    const pid = await endLeftoverDaemon(agent, { graceMs });
+    if (pid) ended.push(pid);
+  }
   let folders: string[];
   try {
     folders = readdirSync(path.join(dataDir, 'osquery')).filter((name) => name.startsWith(CLI_INSTANCE_PREFIX));
@@ -82,11 +90,12 @@ export async function agentDaemonClient(
  * data dir, else through a short-lived osqueryd with its own paths, stopped on close.
  */
 export async function openOsquerySession(options: OsquerySessionOptions): Promise<OsquerySession> {
+  // First, so an osqueryd whose agent was killed is ended rather than taken for a running agent's.
+  await sweepLeftoverSessions(options.dataDir, options.pathOptions);
   const agentClient = await agentDaemonClient(options.dataDir, options.pathOptions);
   if (agentClient) {
     return { client: agentClient, source: 'agent', close: async () => agentClient.close() };
   }
-  await sweepLeftoverSessions(options.dataDir, options.pathOptions);
   const binary = resolveOsqueryd({ explicitPath: options.osquerydPath, env: options.env });
   const paths = osquerydPaths(options.dataDir, `${CLI_INSTANCE_PREFIX}${process.pid}`, options.pathOptions);
   const supervisor = new OsquerydSupervisor({
