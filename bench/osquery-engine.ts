@@ -2,9 +2,11 @@
  * The osquery engine's numbers, measured through the real supervisor, socket and client against
  * the stand-in osqueryd: query round trip, large results, start-up overhead, client overhead.
  */
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { osquerydPaths } from '../src/core/osquery/daemon-paths.js';
 import { encodeMessage, MessageReader, MessageType } from '../src/core/osquery/thrift-wire.js';
 import { OsquerydSupervisor } from '../src/core/osquery/supervisor.js';
@@ -12,6 +14,7 @@ import { STANDIN_OSQUERYD, standinEnv, tempDir, writeFixture } from '../test/hel
 import { percentile, type BenchResult } from './report.js';
 
 const ROUND_TRIPS = 3_000;
+const ROUNDS = 5;
 const WARMUP = 300;
 const LARGE_ROWS = 10_000;
 const STARTS = 10;
@@ -67,22 +70,39 @@ export async function benchOsqueryEngine(): Promise<BenchResult[]> {
   await supervisor.start();
   try {
     const client = supervisor.client;
-    for (let i = 0; i < WARMUP; i++) await client.query('SELECT 1 AS one');
+    const socketPath = supervisor.paths.socketPath;
+    const python = findOsqueryPython();
+    // Side by side, in turns, so a busy moment of the machine falls on all three alike.
     const clientTimes: number[] = [];
-    for (let i = 0; i < ROUND_TRIPS; i++) {
-      const start = performance.now();
-      await client.query('SELECT 1 AS one');
-      clientTimes.push(performance.now() - start);
+    const bareTimes: number[] = [];
+    const pythonTimes: number[] = [];
+    const bare = await BareConnection.open(socketPath);
+    for (let i = 0; i < WARMUP; i++) await client.query('SELECT 1 AS one');
+    await bare.roundTrips(WARMUP);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < ROUND_TRIPS / ROUNDS; i++) {
+        const start = performance.now();
+        await client.query('SELECT 1 AS one');
+        clientTimes.push(performance.now() - start);
+      }
+      bareTimes.push(...(await bare.roundTrips(ROUND_TRIPS / ROUNDS)));
+      if (python.found) pythonTimes.push(...osqueryPythonRoundTrips(python, socketPath, ROUND_TRIPS / ROUNDS));
     }
+    bare.close();
     const p50 = percentile(clientTimes, 50);
     results.push({ name: 'query round trip, one row (p50)', value: p50, unit: 'ms', target: '< 1 ms', ok: p50 < 1 });
     results.push({ name: 'query round trip, one row (p99)', value: percentile(clientTimes, 99), unit: 'ms', target: 'informational' });
-
-    const bare = await bareRoundTrips(supervisor.paths.socketPath);
-    const bareP50 = percentile(bare, 50);
+    const bareP50 = percentile(bareTimes, 50);
     results.push({ name: 'bare Thrift call on the same socket (p50)', value: bareP50, unit: 'ms', target: 'informational' });
     const ratio = p50 / bareP50;
     results.push({ name: 'client overhead ratio (client p50 / bare p50)', value: ratio, unit: '×', target: '< 1.5×', ok: ratio < 1.5 });
+    if (python.found) {
+      const pythonP50 = percentile(pythonTimes, 50);
+      results.push({ name: "osquery's Python client, one row (p50)", value: pythonP50, unit: 'ms', target: 'informational' });
+      results.push({ name: 'Porchlight p50 / osquery-python p50', value: p50 / pythonP50, unit: '×', target: '≤ 1×', ok: p50 <= pythonP50 });
+    } else {
+      results.push({ name: "osquery's Python client, one row (p50)", value: NaN, unit: 'ms', target: 'side by side', skipped: python.reason });
+    }
 
     await client.query('SELECT pid, name, path, cmdline, uid, gid, state, start_time FROM processes');
     const large: number[] = [];
@@ -103,25 +123,64 @@ export async function benchOsqueryEngine(): Promise<BenchResult[]> {
 }
 
 /** The same one-row query sent as pre-encoded bytes on a raw socket: the floor for any client. */
-async function bareRoundTrips(socketPath: string): Promise<number[]> {
-  const socket = net.connect(socketPath);
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  let waiting: (() => void) | undefined;
-  const reader = new MessageReader(() => waiting?.());
-  socket.on('data', (data: Buffer) => reader.push(data));
-  const call = (seqid: number) =>
-    encodeMessage({ name: 'query', type: MessageType.CALL, seqid }, (out) => out.stringField(1, 'SELECT 1 AS one'));
-  const times: number[] = [];
-  for (let i = 0; i < WARMUP + ROUND_TRIPS; i++) {
-    const bytes = call(i + 1);
-    const start = performance.now();
-    await new Promise<void>((resolve) => {
-      waiting = resolve;
-      socket.write(bytes);
-    });
-    if (i >= WARMUP) times.push(performance.now() - start);
+class BareConnection {
+  private waiting: (() => void) | undefined;
+  private seqid = 1;
+
+  private constructor(private readonly socket: net.Socket) {
+    const reader = new MessageReader(() => this.waiting?.());
+    socket.on('data', (data: Buffer) => reader.push(data));
   }
-  socket.destroy();
-  return times;
+
+  static async open(socketPath: string): Promise<BareConnection> {
+    const socket = net.connect(socketPath);
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    return new BareConnection(socket);
+  }
+
+  async roundTrips(count: number): Promise<number[]> {
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const bytes = encodeMessage({ name: 'query', type: MessageType.CALL, seqid: this.seqid++ }, (out) => out.stringField(1, 'SELECT 1 AS one'));
+      const start = performance.now();
+      await new Promise<void>((resolve) => {
+        this.waiting = resolve;
+        this.socket.write(bytes);
+      });
+      times.push(performance.now() - start);
+    }
+    return times;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
 }
 
+type OsqueryPython = { found: true; python: string; dir: string } | { found: false; reason: string };
+
+/**
+ * osquery's own Python client (github.com/osquery/osquery-python), the peer to beat: a checkout
+ * named by OSQUERY_PYTHON_DIR, run by a Python that has Debian's python3-thrift and python3-future
+ * (PORCHLIGHT_BENCH_PYTHON, else /usr/bin/python3, else python3 on the PATH).
+ */
+function findOsqueryPython(): OsqueryPython {
+  const dir = process.env.OSQUERY_PYTHON_DIR;
+  if (!dir) return { found: false, reason: 'set OSQUERY_PYTHON_DIR to a checkout of github.com/osquery/osquery-python' };
+  const candidates = [process.env.PORCHLIGHT_BENCH_PYTHON, '/usr/bin/python3', 'python3'].filter((python): python is string => Boolean(python));
+  for (const python of candidates) {
+    const probe = spawnSync(python, ['-c', 'import osquery'], { env: { ...process.env, PYTHONPATH: dir }, encoding: 'utf8' });
+    if (probe.status === 0) return { found: true, python, dir };
+  }
+  return { found: false, reason: `no Python here imports osquery from ${dir}: apt-get install python3-thrift python3-future` };
+}
+
+function osqueryPythonRoundTrips(peer: Extract<OsqueryPython, { found: true }>, socketPath: string, count: number): number[] {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'osquery-python-peer.py');
+  const run = spawnSync(peer.python, [script, socketPath, String(WARMUP), String(count)], {
+    env: { ...process.env, PYTHONPATH: peer.dir },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`osquery-python failed: ${run.stderr || run.stdout}`);
+  return (JSON.parse(run.stdout) as { times: number[] }).times;
+}

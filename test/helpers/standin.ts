@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,7 +93,18 @@ export interface RunningStandin {
   stop(): Promise<void>;
 }
 
-/** Starts the stand-in directly (no supervisor) and waits for its socket. */
+function accepts(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(socketPath);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Starts the stand-in directly (no supervisor) and waits until it accepts connections. */
 export async function startStandin(env: Record<string, string> = {}, socketPath?: string): Promise<RunningStandin> {
   const dir = socketPath ? path.dirname(socketPath) : tempDir('porchlight-standin-');
   socketPath ??= path.join(dir, 'osquery.em');
@@ -102,8 +114,9 @@ export async function startStandin(env: Record<string, string> = {}, socketPath?
     stdio: 'ignore',
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Listening, not only bound: the socket file appears a moment before connections are accepted.
   const deadline = Date.now() + 10_000;
-  while (!existsSync(socketPath)) {
+  while (!(await accepts(socketPath))) {
     if (Date.now() > deadline) throw new Error('stand-in did not open its socket');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -50,6 +50,7 @@ interface PendingCall {
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 const SQL_IN_ERRORS_MAX = 120;
+const READ_BUFFER_BYTES = 64 * 1024;
 
 /**
  * A client for osqueryd's extension manager: one connection, calls serialised, every call
@@ -65,6 +66,7 @@ export class ExtensionSocketClient {
   private queue: Promise<unknown> = Promise.resolve();
   private nextSeqid = 1;
   private closed = false;
+  private readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
 
   constructor(options: ExtensionSocketClientOptions) {
     this.socketPath = options.socketPath;
@@ -73,7 +75,7 @@ export class ExtensionSocketClient {
   }
 
   async ping(timeoutMs?: number): Promise<ExtensionStatus> {
-    const body = await this.call('ping', () => undefined, 'ping', timeoutMs);
+    const body = await this.call('ping', () => undefined, () => 'ping', timeoutMs);
     return readStatus(successOf(body, 'ping'));
   }
 
@@ -95,7 +97,7 @@ export class ExtensionSocketClient {
   }
 
   async options(timeoutMs?: number): Promise<Record<string, InternalOptionInfo>> {
-    const body = await this.call('options', () => undefined, 'options', timeoutMs);
+    const body = await this.call('options', () => undefined, () => 'options', timeoutMs);
     const out: Record<string, InternalOptionInfo> = {};
     for (const [key, value] of asMapEntries(body.fields.get(0))) {
       if (typeof key !== 'string' || !isStruct(value)) continue;
@@ -105,7 +107,7 @@ export class ExtensionSocketClient {
   }
 
   async extensions(timeoutMs?: number): Promise<Map<bigint, InternalExtensionInfo>> {
-    const body = await this.call('extensions', () => undefined, 'extensions', timeoutMs);
+    const body = await this.call('extensions', () => undefined, () => 'extensions', timeoutMs);
     const out = new Map<bigint, InternalExtensionInfo>();
     for (const [key, value] of asMapEntries(body.fields.get(0))) {
       if (typeof key !== 'bigint' || !isStruct(value)) continue;
@@ -130,7 +132,7 @@ export class ExtensionSocketClient {
     sql: string,
     timeoutMs: number | undefined,
   ): Promise<ExtensionResponse> {
-    const body = await this.call(method, (out) => out.stringField(1, sql), `${method} "${shorten(sql)}"`, timeoutMs);
+    const body = await this.call(method, (out) => out.stringField(1, sql), () => `${method} "${shorten(sql)}"`, timeoutMs);
     const result = successOf(body, method);
     if (!fieldStruct(result, 1)) throw new OsqueryProtocolError(`osqueryd answered ${method} without a status`);
     const response = readResponse(result);
@@ -143,7 +145,7 @@ export class ExtensionSocketClient {
   private call(
     method: string,
     writeArgs: (out: StructWriter) => void,
-    operation: string,
+    operation: () => string,
     timeoutMs: number | undefined,
   ): Promise<ThriftStruct> {
     const run = this.queue.then(() => this.send(method, writeArgs, operation, timeoutMs ?? this.callTimeoutMs));
@@ -154,7 +156,8 @@ export class ExtensionSocketClient {
   private async send(
     method: string,
     writeArgs: (out: StructWriter) => void,
-    operation: string,
+    /** Names the call in a timeout error; only worked out then. */
+    operation: () => string,
     timeoutMs: number,
   ): Promise<ThriftStruct> {
     if (this.closed) throw new OsqueryConnectionError('the osquery client was closed', this.socketPath);
@@ -163,7 +166,7 @@ export class ExtensionSocketClient {
     const bytes = encodeMessage({ name: method, type: MessageType.CALL, seqid }, writeArgs);
     return new Promise<ThriftStruct>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.dropConnection(new OsqueryTimeoutError(`osquery ${operation}`, timeoutMs));
+        this.dropConnection(new OsqueryTimeoutError(`osquery ${operation()}`, timeoutMs));
       }, timeoutMs);
       this.pending = {
         seqid,
@@ -183,7 +186,19 @@ export class ExtensionSocketClient {
   private connection(): Promise<net.Socket> {
     if (this.socket) return Promise.resolve(this.socket);
     return new Promise((resolve, reject) => {
-      const socket = net.connect(this.socketPath);
+      const reader = new MessageReader((message) => this.onMessage(message));
+      // Reads land in one buffer of the client's and go straight to the reader (which copies what it
+      // keeps): no stream machinery or fresh buffer per read on the round trip every query makes.
+      const socket: net.Socket = net.connect({
+        path: this.socketPath,
+        onread: {
+          buffer: this.readBuffer,
+          callback: (size: number): true => {
+            this.onData(socket, reader, this.readBuffer.subarray(0, size));
+            return true;
+          },
+        },
+      });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new OsqueryTimeoutError(`connecting to osqueryd at ${this.socketPath}`, this.connectTimeoutMs));
@@ -201,17 +216,18 @@ export class ExtensionSocketClient {
     });
   }
 
+  private onData(socket: net.Socket, reader: MessageReader, data: Buffer): void {
+    if (this.socket !== socket) return;
+    try {
+      reader.push(data);
+    } catch (error) {
+      const detail = error instanceof ThriftDecodeError ? error.message : String(error);
+      this.dropConnection(new OsqueryProtocolError(`osqueryd sent an unreadable answer (${detail})`));
+    }
+  }
+
   private adopt(socket: net.Socket): void {
     this.socket = socket;
-    const reader = new MessageReader((message) => this.onMessage(message));
-    socket.on('data', (data: Buffer) => {
-      try {
-        reader.push(data);
-      } catch (error) {
-        const detail = error instanceof ThriftDecodeError ? error.message : String(error);
-        this.dropConnection(new OsqueryProtocolError(`osqueryd sent an unreadable answer (${detail})`));
-      }
-    });
     socket.on('error', (error) => {
       this.dropConnection(
         new OsqueryConnectionError(`the connection to osqueryd failed: ${error.message}`, this.socketPath),

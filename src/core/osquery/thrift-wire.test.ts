@@ -1,3 +1,4 @@
+import thrift from 'thrift';
 import { describe, expect, it } from 'vitest';
 import {
   encodeMessage,
@@ -5,7 +6,9 @@ import {
   MessageReader,
   MessageType,
   readResponse,
+  TType,
   type DecodedMessage,
+  type ThriftStruct,
 } from './thrift-wire.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
@@ -72,5 +75,101 @@ describe('osquery Thrift wire format (checked against the binary protocol spec b
   it('rejects bytes that are not a Thrift message', () => {
     const reader = new MessageReader(() => undefined);
     expect(() => reader.push(hex('12 34 56 78 00 00 00 00 ff ff ff ff'))).toThrow();
+  });
+});
+
+/** The `thrift` package's own binary protocol: what osquery-python and Thrift's other clients write. */
+interface ReferenceProtocol {
+  writeMessageBegin(name: string, type: number, seqid: number): void;
+  writeMessageEnd(): void;
+  writeStructBegin(name: string): void;
+  writeStructEnd(): void;
+  writeFieldBegin(name: string, type: number, id: number): void;
+  writeFieldEnd(): void;
+  writeFieldStop(): void;
+  writeString(value: string): void;
+  writeI32(value: number): void;
+  writeI64(value: number): void;
+  writeBool(value: boolean): void;
+  writeDouble(value: number): void;
+  writeListBegin(type: number, size: number): void;
+  writeListEnd(): void;
+  writeMapBegin(ktype: number, vtype: number, size: number): void;
+  writeMapEnd(): void;
+  flush(): void;
+}
+const reference = thrift as unknown as {
+  TBinaryProtocol: new (transport: unknown) => ReferenceProtocol;
+  TBufferedTransport: new (buffer: undefined, onFlush: (bytes: Buffer) => void) => unknown;
+};
+
+function referenceMessage(name: string, type: number, seqid: number, body: (out: ReferenceProtocol) => void): Buffer {
+  let bytes: Buffer | undefined;
+  const out = new reference.TBinaryProtocol(new reference.TBufferedTransport(undefined, (written) => (bytes = written)));
+  out.writeMessageBegin(name, type, seqid);
+  out.writeStructBegin('');
+  body(out);
+  out.writeFieldStop();
+  out.writeStructEnd();
+  out.writeMessageEnd();
+  out.flush();
+  return bytes!;
+}
+
+describe('osquery Thrift wire format, against the `thrift` package', () => {
+  it('writes a call byte for byte as Thrift\'s own binary protocol does, multi-byte text included', () => {
+    const sql = "SELECT name FROM users WHERE description = 'Zoë — 日本'";
+    const ours = encodeMessage({ name: 'query', type: MessageType.CALL, seqid: 123456 }, (out) => out.stringField(1, sql));
+    const theirs = referenceMessage('query', MessageType.CALL, 123456, (out) => {
+      out.writeFieldBegin('sql', TType.STRING, 1);
+      out.writeString(sql);
+      out.writeFieldEnd();
+    });
+    expect(ours.toString('hex')).toBe(theirs.toString('hex'));
+  });
+
+  it('reads what Thrift\'s own binary protocol writes: every type osquery sends, nested', () => {
+    const bytes = referenceMessage('options', MessageType.REPLY, 9, (out) => {
+      out.writeFieldBegin('success', TType.STRUCT, 0);
+      out.writeStructBegin('');
+      out.writeFieldBegin('code', TType.I32, 1);
+      out.writeI32(-3);
+      out.writeFieldEnd();
+      out.writeFieldBegin('uuid', TType.I64, 3);
+      out.writeI64(-2);
+      out.writeFieldEnd();
+      out.writeFieldBegin('flag', TType.BOOL, 4);
+      out.writeBool(true);
+      out.writeFieldEnd();
+      out.writeFieldBegin('ratio', TType.DOUBLE, 5);
+      out.writeDouble(0.25);
+      out.writeFieldEnd();
+      out.writeFieldBegin('rows', TType.LIST, 2);
+      out.writeListBegin(TType.MAP, 2);
+      for (const row of [{ name: 'Zoë', pid: '1' }, {}]) {
+        out.writeMapBegin(TType.STRING, TType.STRING, Object.keys(row).length);
+        for (const [key, value] of Object.entries(row)) {
+          out.writeString(key);
+          out.writeString(value);
+        }
+        out.writeMapEnd();
+      }
+      out.writeListEnd();
+      out.writeFieldEnd();
+      out.writeFieldStop();
+      out.writeStructEnd();
+      out.writeFieldEnd();
+    });
+    const messages: DecodedMessage[] = [];
+    new MessageReader((message) => messages.push(message)).push(bytes);
+    expect(messages[0]!.header).toEqual({ name: 'options', type: MessageType.REPLY, seqid: 9 });
+    const success = fieldStruct(messages[0]!.body, 0) as ThriftStruct;
+    expect([...success.fields.entries()].filter(([id]) => id !== 2)).toEqual([
+      [1, -3],
+      [3, -2n],
+      [4, true],
+      [5, 0.25],
+    ]);
+    expect(readResponse(success).response).toEqual([{ name: 'Zoë', pid: '1' }, {}]);
   });
 });

@@ -1,9 +1,10 @@
 /**
- * osquery's extension API on the wire: Thrift binary protocol over a buffered (unframed) transport.
- * The service definitions are written here from osquery.thrift's facts; the `thrift` package
- * does the byte-level protocol work.
+ * osquery's extension API on the wire: Thrift's strict binary protocol over a buffered (unframed)
+ * transport, as osqueryd's TBufferedTransport + TBinaryProtocol speak it. The service definitions
+ * are written here from osquery.thrift's facts. Bytes are read and written straight from and to
+ * Buffers: the `thrift` package's transport and protocol objects cost more per call than the
+ * whole round trip's own work (its tests check this module's bytes against it).
  */
-import thrift from 'thrift';
 
 export const MessageType = { CALL: 1, REPLY: 2, EXCEPTION: 3, ONEWAY: 4 } as const;
 
@@ -71,123 +72,133 @@ export type ThriftMapValue = { kind: 'map'; entries: [ThriftValue, ThriftValue][
 /** map<string,string>, osquery's row type, decoded straight into a record (the hot path). */
 export type ThriftStringMap = { kind: 'stringMap'; record: Record<string, string> };
 
-/** The subset of the `thrift` package's protocol object this module relies on. */
-interface Protocol {
-  writeMessageBegin(name: string, type: number, seqid: number): void;
-  writeMessageEnd(): void;
-  writeStructBegin(name: string): void;
-  writeStructEnd(): void;
-  writeFieldBegin(name: string, type: number, id: number): void;
-  writeFieldEnd(): void;
-  writeFieldStop(): void;
-  writeString(value: string): void;
-  flush(): void;
-  readMessageBegin(): { fname: string; mtype: number; rseqid: number };
-  readFieldBegin(): { ftype: number; fid: number };
-  readMapBegin(): { ktype: number; vtype: number; size: number };
-  readListBegin(): { etype: number; size: number };
-  readSetBegin(): { etype: number; size: number };
-  readBool(): boolean;
-  readByte(): number;
-  readI16(): number;
-  readI32(): number;
-  readI64(): { buffer: Buffer };
-  readDouble(): number;
-  readString(): string;
-}
-
-type ProtocolCtor = new (transport: unknown, strictRead?: boolean, strictWrite?: boolean) => Protocol;
-type TransportCtor = (new (buffer: undefined, onFlush: (msg: Buffer) => void) => unknown) & {
-  receiver(callback: (reader: unknown) => void): (data: Buffer) => void;
-};
-
-const lib = thrift as unknown as {
-  TBinaryProtocol: ProtocolCtor;
-  TBufferedTransport: TransportCtor;
-};
-
 export class ThriftDecodeError extends Error {
   override name = 'ThriftDecodeError';
 }
 
+/** A strict header's first word: the version in the high half, the message type in the low byte. */
+const STRICT_VERSION_MASK = 0xffff0000 | 0;
+const STRICT_VERSION_1 = 0x80010000 | 0;
+
 /** Builds one complete message and returns its bytes. */
 export function encodeMessage(header: MessageHeader, writeBody: (out: StructWriter) => void): Buffer {
-  let bytes: Buffer | undefined;
-  const transport = new lib.TBufferedTransport(undefined, (msg) => {
-    bytes = msg;
-  });
-  const protocol = new lib.TBinaryProtocol(transport);
-  protocol.writeMessageBegin(header.name, header.type, header.seqid);
-  const writer = new StructWriter(protocol);
-  writer.struct(() => writeBody(writer));
-  protocol.writeMessageEnd();
-  protocol.flush();
-  if (!bytes) throw new Error('thrift transport produced no bytes');
-  return bytes;
+  const writer = new StructWriter();
+  writeBody(writer);
+  const name = Buffer.from(header.name, 'utf8');
+  const fieldBytes = writer.fields.reduce((sum, field) => sum + 7 + field.bytes.length, 0);
+  const out = Buffer.allocUnsafe(12 + name.length + fieldBytes + 1);
+  let at = out.writeInt32BE(STRICT_VERSION_1 | header.type, 0);
+  at = out.writeInt32BE(name.length, at);
+  at += name.copy(out, at);
+  at = out.writeInt32BE(header.seqid, at);
+  for (const field of writer.fields) {
+    at = out.writeUInt8(TType.STRING, at);
+    at = out.writeInt16BE(field.id, at);
+    at = out.writeInt32BE(field.bytes.length, at);
+    at += field.bytes.copy(out, at);
+  }
+  out.writeUInt8(TType.STOP, at);
+  return out;
 }
 
-/** Writes the fields of a call's argument struct. */
+/** The fields of a call's argument struct (osquery's calls take strings or nothing). */
 export class StructWriter {
-  constructor(private readonly protocol: Protocol) {}
-
-  struct(body: () => void): void {
-    this.protocol.writeStructBegin('');
-    body();
-    this.protocol.writeFieldStop();
-    this.protocol.writeStructEnd();
-  }
+  readonly fields: { id: number; bytes: Buffer }[] = [];
 
   stringField(id: number, value: string): void {
-    this.protocol.writeFieldBegin('', TType.STRING, id);
-    this.protocol.writeString(value);
-    this.protocol.writeFieldEnd();
+    this.fields.push({ id, bytes: Buffer.from(value, 'utf8') });
+  }
+}
+
+/** Reads binary-protocol values from one complete message, failing on anything that runs past it. */
+class BinaryReader {
+  private offset = 0;
+
+  constructor(private readonly bytes: Buffer) {}
+
+  private take(count: number): number {
+    const at = this.offset;
+    if (at + count > this.bytes.length) throw new ThriftDecodeError('message ends early');
+    this.offset = at + count;
+    return at;
+  }
+
+  byte(): number {
+    return this.bytes.readInt8(this.take(1));
+  }
+
+  i16(): number {
+    return this.bytes.readInt16BE(this.take(2));
+  }
+
+  i32(): number {
+    return this.bytes.readInt32BE(this.take(4));
+  }
+
+  i64(): bigint {
+    return this.bytes.readBigInt64BE(this.take(8));
+  }
+
+  double(): number {
+    return this.bytes.readDoubleBE(this.take(8));
+  }
+
+  size(): number {
+    return checkedSize(this.i32());
+  }
+
+  string(): string {
+    const length = this.size();
+    const at = this.take(length);
+    return this.bytes.toString('utf8', at, at + length);
   }
 }
 
 const MAX_DEPTH = 32;
 
-function readValue(protocol: Protocol, type: number, depth: number): ThriftValue {
+function readValue(reader: BinaryReader, type: number, depth: number): ThriftValue {
   if (depth > MAX_DEPTH) throw new ThriftDecodeError('thrift value nested too deeply');
   switch (type) {
     case TType.BOOL:
-      return protocol.readBool();
+      return reader.byte() !== 0;
     case TType.BYTE:
-      return protocol.readByte();
+      return reader.byte();
     case TType.I16:
-      return protocol.readI16();
+      return reader.i16();
     case TType.I32:
-      return protocol.readI32();
+      return reader.i32();
     case TType.I64:
-      return protocol.readI64().buffer.readBigInt64BE(0);
+      return reader.i64();
     case TType.DOUBLE:
-      return protocol.readDouble();
+      return reader.double();
     case TType.STRING:
-      return protocol.readString();
+      return reader.string();
     case TType.STRUCT:
-      return readStruct(protocol, depth + 1);
+      return readStruct(reader, depth + 1);
     case TType.MAP: {
-      const { ktype, vtype, size } = protocol.readMapBegin();
-      checkSize(size);
+      const ktype = reader.byte();
+      const vtype = reader.byte();
+      const size = reader.size();
       if (ktype === TType.STRING && vtype === TType.STRING) {
         const record: Record<string, string> = {};
         for (let i = 0; i < size; i++) {
-          const key = protocol.readString();
-          record[key] = protocol.readString();
+          const key = reader.string();
+          record[key] = reader.string();
         }
         return { kind: 'stringMap', record };
       }
       const entries: [ThriftValue, ThriftValue][] = [];
       for (let i = 0; i < size; i++) {
-        entries.push([readValue(protocol, ktype, depth + 1), readValue(protocol, vtype, depth + 1)]);
+        entries.push([readValue(reader, ktype, depth + 1), readValue(reader, vtype, depth + 1)]);
       }
       return { kind: 'map', entries };
     }
     case TType.LIST:
     case TType.SET: {
-      const { etype, size } = type === TType.LIST ? protocol.readListBegin() : protocol.readSetBegin();
-      checkSize(size);
+      const etype = reader.byte();
+      const size = reader.size();
       const items: ThriftValue[] = [];
-      for (let i = 0; i < size; i++) items.push(readValue(protocol, etype, depth + 1));
+      for (let i = 0; i < size; i++) items.push(readValue(reader, etype, depth + 1));
       return items;
     }
     default:
@@ -199,12 +210,13 @@ function checkSize(size: number): void {
   if (size < 0 || size > MAX_MESSAGE_BYTES) throw new ThriftDecodeError(`invalid container size ${size}`);
 }
 
-function readStruct(protocol: Protocol, depth: number): ThriftStruct {
+function readStruct(reader: BinaryReader, depth: number): ThriftStruct {
   const fields = new Map<number, ThriftValue>();
   for (;;) {
-    const { ftype, fid } = protocol.readFieldBegin();
-    if (ftype === TType.STOP) return { kind: 'struct', fields };
-    fields.set(fid, readValue(protocol, ftype, depth));
+    const type = reader.byte();
+    if (type === TType.STOP) return { kind: 'struct', fields };
+    const id = reader.i16();
+    fields.set(id, readValue(reader, type, depth));
   }
 }
 
@@ -226,9 +238,6 @@ const FIXED_SIZE: Partial<Record<number, number>> = {
   [TType.I64]: 8,
   [TType.DOUBLE]: 8,
 };
-
-const STRICT_VERSION_MASK = 0xffff0000 | 0;
-const STRICT_VERSION_1 = 0x80010000 | 0;
 
 /**
  * Finds where one message ends in an unframed stream without decoding it, resuming where it
@@ -341,8 +350,7 @@ function checkedSize(size: number): number {
 }
 
 /**
- * Accumulates bytes from a stream and emits every complete message, decoded by the `thrift`
- * package's binary protocol. Throws (from `push`) when the bytes cannot be a Thrift message, so
+ * Accumulates bytes from a stream and emits every complete message, decoded. Throws (from `push`) when the bytes cannot be a Thrift message, so
  * the owner can drop the connection.
  */
 export class MessageReader {
@@ -378,29 +386,15 @@ export class MessageReader {
   }
 }
 
-/** Decodes one complete message with the `thrift` package. */
+/** Decodes one complete message (strict header: version 1, type, name, seqid; then the body struct). */
 function decodeMessage(bytes: Buffer): DecodedMessage {
-  let decoded: DecodedMessage | undefined;
-  const receive = lib.TBufferedTransport.receiver((transport) => {
-    // Both osqueryd and Porchlight write strict headers; anything else is garbage, not a long name.
-    const protocol = new lib.TBinaryProtocol(transport, true, true);
-    try {
-      const begin = protocol.readMessageBegin();
-      const body = readStruct(protocol, 0);
-      decoded = { header: { name: begin.fname, type: begin.mtype, seqid: begin.rseqid }, body };
-    } catch (error) {
-      throw error instanceof ThriftDecodeError ? error : new ThriftDecodeError(describe(error));
-    }
-  });
-  receive(bytes);
-  if (!decoded) throw new ThriftDecodeError('incomplete message');
-  return decoded;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (error && typeof error === 'object' && 'message' in error) return String(error.message);
-  return String(error);
+  const reader = new BinaryReader(bytes);
+  const word = reader.i32();
+  if ((word & STRICT_VERSION_MASK) !== STRICT_VERSION_1) throw new ThriftDecodeError(`bad message header 0x${(word >>> 0).toString(16)}`);
+  const name = reader.string();
+  const seqid = reader.i32();
+  const body = readStruct(reader, 0);
+  return { header: { name, type: word & 0xff, seqid }, body };
 }
 
 // ---- Typed views of decoded values -------------------------------------------------------
