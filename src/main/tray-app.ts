@@ -9,6 +9,7 @@ import { APP_SCHEME, appFileHandler, isAppPage } from './app-protocol.js';
 import type { ElectronPort, PorchlightWindow } from './electron-port.js';
 import { registerApiIpc } from './ipc.js';
 import { NotificationPolicy } from './notification-policy.js';
+import { notificationBody } from './notification-text.js';
 import { SystemTray, type TrayHandle } from './system-tray.js';
 import { trayIconPath } from './tray-icons.js';
 import type { MenuItemSpec, TrayAction, TrayState } from './tray-menu.js';
@@ -186,7 +187,7 @@ export class TrayApp {
     return this.agent.on('scan-finished', (report) => {
       if (!this.electron.Notification.isSupported()) return;
       for (const pending of policy.decide(report, this.agent.settings().notifications, new Date())) {
-        const notification = new this.electron.Notification({ title: pending.title, body: pending.body, silent: false });
+        const notification = new this.electron.Notification({ title: pending.title, body: notificationBody(pending.body, this.platform), silent: false });
         notification.on('click', () => this.showWindow(checkRoute(pending.checkId)));
         notification.show();
       }

@@ -96,6 +96,19 @@ describe('the tray app, on a fake Electron and the stand-in osqueryd', () => {
     expect(fake.log).toContain('window runs location.hash = "#/check/listening-ports"');
   });
 
+  it('shows a program name that carries markup as text in a Linux notification', async () => {
+    const { app, fake, porchlight, laptop } = trayApp();
+    await app.start();
+    await expect.poll(() => porchlight.agent.lastReport()).toBeDefined();
+    laptop.edit((l) => {
+      l.tables.processes!.push({ pid: 5252, name: '<a href="https://x.example">update</a>', path: '/tmp/u', uid: 1000 });
+      l.tables.process_open_sockets!.push({ pid: 5252, socket: 31002, family: 2, protocol: 6, local_address: '0.0.0.0', local_port: 8081, remote_port: 0, state: 'LISTEN' });
+    });
+    await porchlight.agent.scanNow('test');
+    const notification = fake.notifications.find((n) => n.options.title === 'New service open to the network')!;
+    expect(notification.options.body).toMatch(/^&lt;a href="https:\/\/x\.example"&gt;update&lt;\/a&gt; listens on tcp port 8081/);
+  });
+
   it('scans once, a little after waking up or unlocking, however many times that happens', async () => {
     const { app, fake, porchlight } = trayApp();
     await app.start();
