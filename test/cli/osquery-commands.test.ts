@@ -138,3 +138,31 @@ describe('porchlight osquery run', () => {
     expect(result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { state: string }).state).at(-1)).toBe('stopped');
   }, 60_000);
 });
+
+describe('porchlight osquery status', () => {
+  it('says what a running agent’s supervisor sees: running, or restarting and why', async () => {
+    const { dataDir, env } = laptop();
+    const healthy = spawn(process.execPath, [CLI, 'daemon', '--data-dir', dataDir], { env: standinEnv(env) });
+    await expect.poll(async () => (await porchlight(['osquery', 'status', '--json', '--data-dir', dataDir], env)).code, { timeout: 20_000 }).toBe(0);
+    const running = JSON.parse((await porchlight(['osquery', 'status', '--json', '--data-dir', dataDir], env)).stdout) as {
+      pid: number;
+      agent: { state: string; pid: number };
+    };
+    expect(running.agent).toMatchObject({ state: 'running', pid: running.pid });
+    healthy.kill('SIGTERM');
+    await new Promise((resolve) => healthy.once('exit', resolve));
+
+    const crashing = spawn(process.execPath, [CLI, 'daemon', '--data-dir', dataDir], { env: standinEnv({ ...env, STANDIN_FAULT: 'crash-at-start' }) });
+    try {
+      let status = await porchlight(['osquery', 'status', '--data-dir', dataDir], env);
+      await expect
+        .poll(async () => (status = await porchlight(['osquery', 'status', '--data-dir', dataDir], env)).stdout, { timeout: 20_000 })
+        .toMatch(/^state: {5}(restarting|failed) since \S+, \d+ recent failures?(, next start in \d+ s)?: .+$/m);
+      expect(status.code).toBe(3);
+      expect(status.stdout).toContain('osqueryd:  not running');
+    } finally {
+      crashing.kill('SIGTERM');
+      await new Promise((resolve) => crashing.once('exit', resolve));
+    }
+  }, 60_000);
+});
