@@ -8,7 +8,7 @@ import { needsAttention } from '../core/checks/scanner.js';
 import { APP_SCHEME, appFileHandler, isAppPage } from './app-protocol.js';
 import type { ElectronPort, PorchlightWindow } from './electron-port.js';
 import { registerApiIpc } from './ipc.js';
-import { NotificationPolicy } from './notification-policy.js';
+import { NotificationPolicy } from '../core/notify/alert-policy.js';
 import { SystemTray, type TrayHandle } from './system-tray.js';
 import { trayIconPath } from './tray-icons.js';
 import type { MenuItemSpec, TrayAction, TrayState } from './tray-menu.js';

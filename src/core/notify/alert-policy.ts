@@ -1,5 +1,5 @@
-import { needsAttention, type ScanReport } from '../core/checks/scanner.js';
-import type { Settings } from '../core/settings/settings.js';
+import { needsAttention, type ScanReport } from '../checks/scanner.js';
+import type { Settings } from '../settings/settings.js';
 
 export interface PendingNotification {
   /** Stable for what it is about, so the same news is not shown twice. */

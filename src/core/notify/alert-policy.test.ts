@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ScanReport } from '../core/checks/scanner.js';
-import { DEFAULT_SETTINGS } from '../core/settings/settings.js';
-import type { StoredFinding } from '../core/store/history-store.js';
-import { inQuietHours, NotificationPolicy } from './notification-policy.js';
+import type { ScanReport } from '../checks/scanner.js';
+import { DEFAULT_SETTINGS } from '../settings/settings.js';
+import type { StoredFinding } from '../store/history-store.js';
+import { inQuietHours, NotificationPolicy } from './alert-policy.js';
 
 const prefs = DEFAULT_SETTINGS.notifications;
 const noon = new Date(2026, 10, 27, 12, 0);
