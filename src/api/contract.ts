@@ -138,6 +138,13 @@ export const settingsSchemaDto = z.object({
     quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),
   }),
   retentionDays: z.number().int(),
+  /** Where alerts go besides the app's own; changed only through the alert calls (their secrets never in here). */
+  alerts: z.array(
+    z.discriminatedUnion('kind', [
+      z.object({ id: z.string(), kind: z.literal('ntfy'), url: z.string(), click: z.string().nullable() }),
+      z.object({ id: z.string(), kind: z.literal('webhook'), url: z.string() }),
+    ]),
+  ),
 });
 
 export const tableSchemaDto = z.object({
@@ -234,7 +241,8 @@ export const API = {
     ),
   },
   getSettings: { request: empty, response: settingsSchemaDto },
-  updateSettings: { request: z.object({ patch: settingsSchemaDto.partial() }).strict(), response: settingsSchemaDto },
+  // Alert destinations change through addAlertSink and removeAlertSink: a form saved later must not undo them.
+  updateSettings: { request: z.object({ patch: settingsSchemaDto.omit({ alerts: true }).partial() }).strict(), response: settingsSchemaDto },
   openLink: { request: z.object({ url: z.string().max(2_000) }).strict(), response: z.object({ opened: z.boolean() }) },
   getOsqueryLog: { request: empty, response: z.object({ lines: z.array(z.string()) }) },
   retryOsquery: { request: empty, response: osqueryStatusSchema },

@@ -3,13 +3,15 @@ import { subscribeAgentEvents } from '../api/agent-events.js';
 import type { ApiHandlers } from '../api/contract.js';
 import { Agent, type AgentOptions } from '../core/agent.js';
 import { demoSetup } from '../core/demo.js';
+import type { AlertSink } from '../core/notify/alert-sink.js';
 import { controlSocketPath } from '../core/paths/private-sockets.js';
 import type { Platform } from '../core/platform.js';
 import type { OpenedSettings } from '../core/settings/conf-settings.js';
 import { ControlSocketServer } from '../server/control-socket.js';
 import type { EventSource } from '../server/http-bridge.js';
 
-export interface PorchlightOptions extends Pick<AgentOptions, 'osquerydPath' | 'resourcesPath' | 'env' | 'sqliteBinding' | 'timings'> {
+export interface PorchlightOptions
+  extends Pick<AgentOptions, 'osquerydPath' | 'resourcesPath' | 'env' | 'sqliteBinding' | 'timings' | 'secretCodec' | 'alertDelivery'> {
   /** The data dir the owner chose (`--data-dir`, PORCHLIGHT_HOME or the OS's app-data folder). */
   dataDir: string;
   /** Run on the stand-in osqueryd with a sample laptop of this platform (this computer's by default). */
@@ -48,6 +50,8 @@ export class Porchlight {
       demo: demo !== undefined,
       sqliteBinding: options.sqliteBinding,
       timings: options.timings,
+      secretCodec: options.secretCodec,
+      alertDelivery: options.alertDelivery,
     });
     this.api = createAgentApi(this.agent, options.api);
     this.events = { subscribe: (listener) => subscribeAgentEvents(this.agent, listener) };
@@ -59,6 +63,11 @@ export class Porchlight {
   async start(): Promise<void> {
     await this.control.start();
     await this.agent.start();
+  }
+
+  /** A shell's own alert sink (the tray app's notifications, the daemon's output), beside the configured ones. */
+  registerAlertSink(sink: AlertSink): () => void {
+    return this.agent.registerAlertSink(sink);
   }
 
   async stop(): Promise<void> {

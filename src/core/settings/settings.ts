@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { describeIssues } from '../describe-issues.js';
 import { corruptAsidePath } from '../paths/corrupt-aside.js';
 import { cronProblem } from '../schedule/scan-schedule.js';
+import { alertSinksSettingSchema } from './alert-sink-settings.js';
 
 export const SETTINGS_FILE = 'config.json';
 
@@ -36,6 +37,8 @@ export const settingsSchema = z.object({
     })
     .default({ enabled: true, newFindings: true, failingChecks: true, quietHours: null }),
   retentionDays: z.number().int().min(1).max(3650).default(90),
+  /** Alert destinations besides the shell's own (changed through the agent's alert methods). */
+  alerts: alertSinksSettingSchema,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
