@@ -3,6 +3,7 @@ import type { SettingsDto } from '../../../src/api/contract';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { useApp, useLoad } from '../state';
 import { errorMessage } from '../../../src/api/error-message';
+import { AlertDestinations } from './AlertDestinations';
 
 export function Settings() {
   const { api, status } = useApp();
@@ -115,7 +116,7 @@ export function Settings() {
           <legend>Notifications</legend>
           <label className="inline">
             <input type="checkbox" checked={notifications.enabled} onChange={(e) => change({ notifications: { ...notifications, enabled: e.target.checked } })} />
-            Show notifications
+            Tell me what changes (notifications, and the alert destinations below)
           </label>
           <label className="inline">
             <input type="checkbox" checked={notifications.failingChecks} onChange={(e) => change({ notifications: { ...notifications, failingChecks: e.target.checked } })} />
@@ -178,6 +179,7 @@ export function Settings() {
           )}
         </div>
       </form>
+      <AlertDestinations />
     </section>
   );
 }
