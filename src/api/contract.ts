@@ -145,6 +145,7 @@ export const settingsSchemaDto = z.object({
       z.object({ id: z.string(), kind: z.literal('webhook'), url: z.string() }),
     ]),
   ),
+  metricsPort: z.number().int().min(1).max(65535).nullable(),
 });
 
 export const deliveryResultSchema = z.object({ at: timestamp, ok: z.boolean(), message: z.string(), attempts: z.number().int() });

@@ -3,12 +3,15 @@ import { subscribeAgentEvents } from '../api/agent-events.js';
 import type { ApiHandlers } from '../api/contract.js';
 import { Agent, type AgentOptions } from '../core/agent.js';
 import { demoSetup } from '../core/demo.js';
+import { errorMessage } from '../core/error-message.js';
+import { porchlightMetrics, type PorchlightMetrics } from '../core/metrics/porchlight-metrics.js';
 import type { AlertSink } from '../core/notify/alert-sink.js';
 import { controlSocketPath } from '../core/paths/private-sockets.js';
 import type { Platform } from '../core/platform.js';
 import type { OpenedSettings } from '../core/settings/conf-settings.js';
 import { ControlSocketServer } from '../server/control-socket.js';
 import type { EventSource } from '../server/http-bridge.js';
+import { MetricsServer } from '../server/metrics-server.js';
 
 export interface PorchlightOptions
   extends Pick<AgentOptions, 'osquerydPath' | 'resourcesPath' | 'env' | 'sqliteBinding' | 'timings' | 'secretCodec' | 'alertDelivery'> {
@@ -20,6 +23,8 @@ export interface PorchlightOptions
   openSettings: (dataDir: string) => OpenedSettings;
   /** What only the shell can do for the API: open links, start at login. */
   api?: AgentApiOptions;
+  /** `--metrics-port`: serve Prometheus metrics there, and fail to start when it cannot (the setting only warns). */
+  metricsPort?: number | undefined;
 }
 
 /**
@@ -34,8 +39,9 @@ export class Porchlight {
   /** Where CLI commands find this agent. */
   readonly controlSocket: string;
   private readonly control: ControlSocketServer;
+  private metrics: { collector: PorchlightMetrics; server: MetricsServer; url: string } | undefined;
 
-  constructor(options: PorchlightOptions) {
+  constructor(private readonly options: PorchlightOptions) {
     const demo = options.demo ? demoSetup(options.dataDir, options.env, options.demo.platform) : undefined;
     const dataDir = demo?.dataDir ?? options.dataDir;
     const settings = options.openSettings(dataDir);
@@ -59,10 +65,16 @@ export class Porchlight {
     this.control = new ControlSocketServer({ handlers: this.api, events: this.events, socketPath: this.controlSocket });
   }
 
-  /** Opens the control socket, then starts the agent (osqueryd, the first scan, the schedule). */
+  /** Opens the control socket and the metrics port, then starts the agent (osqueryd, the first scan, the schedule). */
   async start(): Promise<void> {
     await this.control.start();
+    await this.startMetrics();
     await this.agent.start();
+  }
+
+  /** Where Prometheus finds this agent's metrics, once started with a metrics port. */
+  metricsUrl(): string | undefined {
+    return this.metrics?.url;
   }
 
   /** A shell's own alert sink (the tray app's notifications, the daemon's output), beside the configured ones. */
@@ -72,6 +84,23 @@ export class Porchlight {
 
   async stop(): Promise<void> {
     await this.control.stop();
+    await this.metrics?.server.stop();
+    this.metrics?.collector.close();
     await this.agent.stop();
+  }
+
+  private async startMetrics(): Promise<void> {
+    const port = this.options.metricsPort ?? this.agent.settings().metricsPort;
+    if (port === null) return;
+    const collector = porchlightMetrics(this.agent);
+    const server = new MetricsServer(collector.registry, port);
+    try {
+      const { url } = await server.start();
+      this.metrics = { collector, server, url };
+    } catch (error) {
+      collector.close();
+      if (this.options.metricsPort !== undefined) throw error;
+      this.agent.warn(`Metrics are not served: ${errorMessage(error)}`);
+    }
   }
 }

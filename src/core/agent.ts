@@ -445,7 +445,8 @@ export class Agent extends TypedEmitter<AgentEvents> {
     return report;
   }
 
-  private warn(message: string): void {
+  /** Something the owner should know that does not stop the agent; shells report theirs here too. */
+  warn(message: string): void {
     this.recentWarnings.push(message);
     if (this.recentWarnings.length > KEPT_WARNINGS) this.recentWarnings.shift();
     this.emit('warning', { message });

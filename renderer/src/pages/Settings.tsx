@@ -17,7 +17,7 @@ export function Settings() {
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string>();
   const [newRule, setNewRule] = useState({ processPath: '', port: '' });
-  const ids = { schedule: useId(), retention: useId(), path: useId(), port: useId(), quietStart: useId(), quietEnd: useId() };
+  const ids = { schedule: useId(), retention: useId(), path: useId(), port: useId(), quietStart: useId(), quietEnd: useId(), metrics: useId() };
 
   if (settings.loading && !draft) return <Loading what="settings" />;
   if (settings.error) return <ErrorMessage title="Settings could not be loaded" message={settings.error} onRetry={settings.reload} />;
@@ -165,6 +165,19 @@ export function Settings() {
             <p className="meta">Start at login is available in the tray app.</p>
           )}
           {loginError && <ErrorMessage title="Start at login was not changed" message={loginError} />}
+          <label htmlFor={ids.metrics}>Prometheus metrics on 127.0.0.1, port</label>
+          <input
+            id={ids.metrics}
+            type="number"
+            min={1}
+            max={65535}
+            value={draft.metricsPort ?? ''}
+            onChange={(e) => change({ metricsPort: e.target.value === '' ? null : Number(e.target.value) })}
+            aria-describedby={`${ids.metrics}-hint`}
+          />
+          <p id={`${ids.metrics}-hint`} className="meta">
+            Empty: off. Serves /metrics to a Prometheus on this computer; takes effect when Porchlight next starts.
+          </p>
         </fieldset>
 
         {error && <ErrorMessage title="Settings were not saved" message={error} />}

@@ -35,12 +35,12 @@ describe('settings in config.json', () => {
     expect(openConfSettings(dir).store.get().schedule).toBe('*/30 * * * *');
   });
 
-  it('keeps alert destinations, checking each address as alerts would', () => {
+  it('keeps alert destinations and the metrics port, checking each address as alerts would', () => {
     const dir = tempDir();
     const { store } = openConfSettings(dir);
-    expect(store.get()).toMatchObject({ alerts: [] });
-    store.update({ alerts: [{ id: 'phone', kind: 'ntfy', url: 'https://ntfy.sh/ann' }] });
-    expect(openConfSettings(dir).store.get()).toMatchObject({ alerts: [{ id: 'phone', kind: 'ntfy', url: 'https://ntfy.sh/ann', click: null }] });
+    expect(store.get()).toMatchObject({ alerts: [], metricsPort: null });
+    store.update({ alerts: [{ id: 'phone', kind: 'ntfy', url: 'https://ntfy.sh/ann' }], metricsPort: 9464 });
+    expect(openConfSettings(dir).store.get()).toMatchObject({ alerts: [{ id: 'phone', kind: 'ntfy', url: 'https://ntfy.sh/ann', click: null }], metricsPort: 9464 });
     expect(() => store.update({ alerts: [{ id: 'hook', kind: 'webhook', url: 'http://203.0.113.7/hook' }] })).toThrow(
       /alerts\.0\.url: plain http to 203\.0\.113\.7 would cross the internet unencrypted/,
     );

@@ -39,6 +39,8 @@ export const settingsSchema = z.object({
   retentionDays: z.number().int().min(1).max(3650).default(90),
   /** Alert destinations besides the shell's own (changed through the agent's alert methods). */
   alerts: alertSinksSettingSchema,
+  /** Serve Prometheus metrics on 127.0.0.1 at this port (null: off); `--metrics-port` overrides it. */
+  metricsPort: z.number().int().min(1).max(65535).nullable().default(null),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
