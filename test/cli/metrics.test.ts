@@ -136,3 +136,22 @@ describe('porchlight daemon --metrics-port on the stand-in', () => {
     expect(result).toEqual({ code: 0, output: '' });
   });
 });
+
+describe('--metrics-port', () => {
+  afterAll(removeTempDirs);
+
+  it('refuses a port another program holds, and what is not a port, saying so', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = holder.address() as net.AddressInfo;
+    try {
+      const dir = tempDir();
+      const env = { STANDIN_FIXTURE: copyDemoLaptop(dir).fixture, PORCHLIGHT_OSQUERYD: STANDIN_OSQUERYD, PORCHLIGHT_HOME: path.join(dir, 'data') };
+      const [taken, zero] = await Promise.all([runCli(['daemon', '--metrics-port', String(port)], env), runCli(['serve', '--metrics-port', '0'], env)]);
+      expect(taken).toMatchObject({ code: 2, stderr: expect.stringContaining(`the metrics port ${port} on 127.0.0.1 is taken by another program; choose another`) });
+      expect(zero).toMatchObject({ code: 2, stderr: expect.stringContaining('--metrics-port takes a port number (1-65535), not "0"') });
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
+  });
+});
