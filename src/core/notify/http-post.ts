@@ -1,7 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { AlertSinkSetting } from '../settings/alert-sink-settings.js';
 import { errorMessage } from '../error-message.js';
+import type { Alert } from './alert.js';
+import type { AlertSink } from './alert-sink.js';
 import { DeliveryError } from './delivery-queue.js';
+import type { SecretStore } from './secret-store.js';
 
 export interface AlertRequest {
   url: URL;
@@ -67,6 +71,24 @@ function post(request: AlertRequest, signal: AbortSignal, now: () => number): Pr
     });
     outgoing.end(body);
   });
+}
+
+/** A configured destination reached over HTTP: its secret read at each send, the request made by `request`. */
+export function httpAlertSink(
+  setting: AlertSinkSetting,
+  secrets: SecretStore,
+  now: () => number,
+  request: (alert: Alert, secret: string | undefined) => AlertRequest,
+): AlertSink {
+  return {
+    id: setting.id,
+    kind: setting.kind,
+    target: setting.url,
+    send: async (alert, signal) => {
+      const secret = await secrets.read(setting.id);
+      await postAlert(request(alert, secret), signal, now, secret);
+    },
+  };
 }
 
 /** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3), in ms from `now`; undefined when absent or unreadable. */

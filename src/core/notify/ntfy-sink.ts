@@ -3,7 +3,7 @@ import type { AlertSinkSetting } from '../settings/alert-sink-settings.js';
 import type { Alert } from './alert.js';
 import type { AlertSink } from './alert-sink.js';
 import { checkNtfyTopicUrl } from './endpoint.js';
-import { postAlert, type AlertRequest } from './http-post.js';
+import { httpAlertSink, type AlertRequest } from './http-post.js';
 import type { SecretStore } from './secret-store.js';
 
 type NtfySetting = Extract<AlertSinkSetting, { kind: 'ntfy' }>;
@@ -32,15 +32,7 @@ export function ntfyRequest(setting: NtfySetting, alert: Alert, token: string | 
 }
 
 export function ntfySink(setting: NtfySetting, secrets: SecretStore, now: () => number): AlertSink {
-  return {
-    id: setting.id,
-    kind: 'ntfy',
-    target: setting.url,
-    send: async (alert, signal) => {
-      const token = await secrets.read(setting.id);
-      await postAlert(ntfyRequest(setting, alert, token), signal, now, token);
-    },
-  };
+  return httpAlertSink(setting, secrets, now, (alert, token) => ntfyRequest(setting, alert, token));
 }
 
 /**

@@ -3,7 +3,7 @@ import type { AlertSinkSetting } from '../settings/alert-sink-settings.js';
 import type { Alert } from './alert.js';
 import type { AlertSink } from './alert-sink.js';
 import { checkEndpoint } from './endpoint.js';
-import { postAlert, type AlertRequest } from './http-post.js';
+import { httpAlertSink, type AlertRequest } from './http-post.js';
 import type { SecretStore } from './secret-store.js';
 
 type WebhookSetting = Extract<AlertSinkSetting, { kind: 'webhook' }>;
@@ -53,13 +53,5 @@ export function webhookRequest(setting: WebhookSetting, alert: Alert, device: st
 }
 
 export function webhookSink(setting: WebhookSetting, secrets: SecretStore, device: string, now: () => number): AlertSink {
-  return {
-    id: setting.id,
-    kind: 'webhook',
-    target: setting.url,
-    send: async (alert, signal) => {
-      const secret = await secrets.read(setting.id);
-      await postAlert(webhookRequest(setting, alert, device, secret), signal, now, secret);
-    },
-  };
+  return httpAlertSink(setting, secrets, now, (alert, secret) => webhookRequest(setting, alert, device, secret));
 }
