@@ -362,7 +362,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
 
   /** Adds an ntfy topic or a webhook (its address checked, its token or secret in a 0600 file); alerts go there from now on. */
   async addAlertSink(request: NewAlertSink): Promise<AlertSinkInfo> {
-    const setting = await this.alerts.prepare(request);
+    const setting = await this.alerts.prepare(request, this.settingsStore.get().alerts);
     try {
       this.updateSettings({ alerts: [...this.settingsStore.get().alerts, setting] });
     } catch (error) {

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNtfyServer, startWebhookServer } from '../../../test/helpers/alert-servers.js';
 import { removeTempDirs, tempDir } from '../../../test/helpers/standin.js';
@@ -81,8 +82,8 @@ describe('Alerts', () => {
   it('lists each sink with whether a secret is set, never the secret, and the warning of plain http', async () => {
     const dataDir = tempDir();
     const alerts = new Alerts({ dataDir });
-    const phone = await alerts.prepare({ kind: 'ntfy', url: 'https://ntfy.sh/ann-laptop', token: 'tk_list_secret' });
-    const hook = await alerts.prepare({ kind: 'webhook', url: 'http://192.168.1.20:8080/porchlight' });
+    const phone = await alerts.prepare({ kind: 'ntfy', url: 'https://ntfy.sh/ann-laptop', token: 'tk_list_secret' }, []);
+    const hook = await alerts.prepare({ kind: 'webhook', url: 'http://192.168.1.20:8080/porchlight' }, [phone]);
     alerts.configure([phone, hook]);
     const listed = alerts.list();
     expect(listed).toEqual([
@@ -105,7 +106,12 @@ describe('Alerts', () => {
   it('refuses a bad address before writing anything, unknown ids, and removing a shell\'s own sink', async () => {
     const dataDir = tempDir();
     const alerts = new Alerts({ dataDir });
-    await expect(alerts.prepare({ kind: 'webhook', url: 'http://203.0.113.5/hook', secret: 'x' })).rejects.toThrow(EndpointError);
+    await expect(alerts.prepare({ kind: 'webhook', url: 'http://203.0.113.5/hook', secret: 'x' }, [])).rejects.toThrow(EndpointError);
+    const hook = await alerts.prepare({ kind: 'webhook', url: 'https://example.com/hook' }, []);
+    await expect(alerts.prepare({ kind: 'webhook', url: 'https://example.com/hook#again', secret: 'y' }, [hook])).rejects.toThrow(
+      `alerts already go to https://example.com/hook (${hook.id}); remove it first to change its token or secret`,
+    );
+    expect(readdirSync(dataDir)).toEqual([]);
     alerts.register({ id: 'stdout', kind: 'stdout', target: "porchlight daemon's output", send: async () => undefined });
     await expect(alerts.test('nope')).rejects.toThrow(UnknownSinkError);
     expect(() => alerts.checkRemovable('nope')).toThrow(/no alert destination "nope"; `porchlight alerts list` shows them/);
@@ -116,8 +122,8 @@ describe('Alerts', () => {
     const ntfy = await startNtfyServer({ token: 'tk_right' });
     stops.push(ntfy.stop);
     const alerts = new Alerts({ dataDir: tempDir() });
-    const good = await alerts.prepare({ kind: 'ntfy', url: `${ntfy.url}/good`, token: 'tk_right' });
-    const bad = await alerts.prepare({ kind: 'ntfy', url: `${ntfy.url}/bad`, token: 'tk_wrong' });
+    const good = await alerts.prepare({ kind: 'ntfy', url: `${ntfy.url}/good`, token: 'tk_right' }, []);
+    const bad = await alerts.prepare({ kind: 'ntfy', url: `${ntfy.url}/bad`, token: 'tk_wrong' }, [good]);
     alerts.configure([good, bad]);
     const results = await alerts.test();
     expect(results.map(({ id, ok, message }) => ({ id, ok, message }))).toEqual([

@@ -7,7 +7,7 @@ import { testAlert, type Alert } from './alert.js';
 import { AlertPolicy } from './alert-policy.js';
 import type { AlertSink, AlertSinkKind } from './alert-sink.js';
 import { DEFAULT_DELIVERY, DeliveryQueue, SYSTEM_CLOCK, type DeliveryClock, type DeliveryOptions, type DeliveryResult } from './delivery-queue.js';
-import { checkEndpoint, checkNtfyTopicUrl } from './endpoint.js';
+import { checkEndpoint, checkNtfyTopicUrl, EndpointError } from './endpoint.js';
 import { ntfySink } from './ntfy-sink.js';
 import { SecretStore, type SecretCodec } from './secret-store.js';
 import { webhookSink } from './webhook-sink.js';
@@ -145,15 +145,18 @@ export class Alerts {
   }
 
   /**
-   * The setting for a new destination, its address checked (an EndpointError says why not), with
-   * its token or secret written first; the caller saves the setting.
+   * The setting for a new destination beside `existing`, its address checked (an EndpointError
+   * says why not, or that alerts already go there), with its token or secret written first; the
+   * caller saves the setting.
    */
-  async prepare(request: NewAlertSink): Promise<AlertSinkSetting> {
+  async prepare(request: NewAlertSink, existing: AlertSinkSetting[]): Promise<AlertSinkSetting> {
     const id = `${request.kind}-${randomBytes(3).toString('hex')}`;
     const setting: AlertSinkSetting =
       request.kind === 'ntfy'
         ? { id, kind: 'ntfy', url: checkNtfyTopicUrl(request.url).url.href, click: request.click ? checkEndpoint(request.click).url.href : null }
         : { id, kind: 'webhook', url: checkEndpoint(request.url).url.href };
+    const same = existing.find((other) => other.kind === setting.kind && other.url === setting.url);
+    if (same) throw new EndpointError(`alerts already go to ${setting.url} (${same.id}); remove it first to change its token or secret`);
     const secret = request.kind === 'ntfy' ? request.token : request.secret;
     if (secret) await this.secrets.write(id, secret);
     return setting;
