@@ -4,14 +4,14 @@ import type { ApiHandlers } from '../api/contract.js';
 import { Agent, type AgentOptions } from '../core/agent.js';
 import { demoSetup } from '../core/demo.js';
 import { errorMessage } from '../core/error-message.js';
-import { porchlightMetrics, type PorchlightMetrics } from '../core/metrics/porchlight-metrics.js';
+import type { PorchlightMetrics } from '../core/metrics/porchlight-metrics.js';
 import type { AlertSink } from '../core/notify/alert-sink.js';
 import { controlSocketPath } from '../core/paths/private-sockets.js';
 import type { Platform } from '../core/platform.js';
 import type { OpenedSettings } from '../core/settings/conf-settings.js';
 import { ControlSocketServer } from '../server/control-socket.js';
 import type { EventSource } from '../server/http-bridge.js';
-import { MetricsServer } from '../server/metrics-server.js';
+import type { MetricsServer } from '../server/metrics-server.js';
 
 export interface PorchlightOptions
   extends Pick<AgentOptions, 'osquerydPath' | 'resourcesPath' | 'env' | 'sqliteBinding' | 'timings' | 'secretCodec' | 'alertDelivery'> {
@@ -92,6 +92,11 @@ export class Porchlight {
   private async startMetrics(): Promise<void> {
     const port = this.options.metricsPort ?? this.agent.settings().metricsPort;
     if (port === null) return;
+    // Loaded only when asked for: prom-client would otherwise slow every CLI command's start.
+    const [{ porchlightMetrics }, { MetricsServer }] = await Promise.all([
+      import('../core/metrics/porchlight-metrics.js'),
+      import('../server/metrics-server.js'),
+    ]);
     const collector = porchlightMetrics(this.agent);
     const server = new MetricsServer(collector.registry, port);
     try {
