@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeRequest, startNtfyServer, startWebhookServer, type ReceivedRequest } from '../helpers/alert-servers.js';
-import { CLI, copyDemoLaptop, REPO_ROOT, removeTempDirs, runCli, standinEnv, STANDIN_OSQUERYD, tempDir, type Laptop } from '../helpers/standin.js';
+import { CLI, copyDemoLaptop, REPO_ROOT, removeTempDirs, runCli, runCliHere, standinEnv, STANDIN_OSQUERYD, tempDir, type Laptop } from '../helpers/standin.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -20,7 +20,8 @@ function laptop() {
   const { fixture, edit } = copyDemoLaptop(dir);
   const dataDir = path.join(dir, 'data');
   const env = { STANDIN_FIXTURE: fixture, PORCHLIGHT_OSQUERYD: STANDIN_OSQUERYD, PORCHLIGHT_HOME: dataDir };
-  const porchlight = (args: string[]) => runCli(args, env);
+  // The alerts commands run in this process; a scan runs as its own `porchlight check`, as a person's would.
+  const porchlight = (args: string[]) => (args[0] === 'check' ? runCli(args, env) : runCliHere(args, env));
   const tokenFile = path.join(dir, 'ntfy-token');
   const secretFile = path.join(dir, 'webhook-secret');
   writeFileSync(tokenFile, `${TOKEN}\n`);

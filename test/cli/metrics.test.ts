@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, copyDemoLaptop, removeTempDirs, runCli, standinEnv, STANDIN_OSQUERYD, tempDir } from '../helpers/standin.js';
+import { CLI, copyDemoLaptop, removeTempDirs, runCliHere, standinEnv, STANDIN_OSQUERYD, tempDir } from '../helpers/standin.js';
 
 /** Prometheus' own checker, from Debian's `prometheus` package (.ci/run installs it). */
 const promtool = (process.env.PATH ?? '')
@@ -114,7 +114,7 @@ describe('porchlight daemon --metrics-port on the stand-in', () => {
   });
 
   it('follows a scan asked through the daemon and a restart of osqueryd', async () => {
-    expect((await runCli(['check', '--only', 'firewall'], env)).code).toBe(1);
+    expect((await runCliHere(['check', '--only', 'firewall'], env)).code).toBe(1);
     const pid = events.filter((e) => e.event === 'osquery-state' && e.state === 'running').at(-1)!.pid!;
     process.kill(pid, 'SIGKILL');
     await expect
@@ -147,7 +147,7 @@ describe('--metrics-port', () => {
     try {
       const dir = tempDir();
       const env = { STANDIN_FIXTURE: copyDemoLaptop(dir).fixture, PORCHLIGHT_OSQUERYD: STANDIN_OSQUERYD, PORCHLIGHT_HOME: path.join(dir, 'data') };
-      const [taken, zero] = await Promise.all([runCli(['daemon', '--metrics-port', String(port)], env), runCli(['serve', '--metrics-port', '0'], env)]);
+      const [taken, zero] = await Promise.all([runCliHere(['daemon', '--metrics-port', String(port)], env), runCliHere(['serve', '--metrics-port', '0'], env)]);
       expect(taken).toMatchObject({ code: 2, stderr: expect.stringContaining(`the metrics port ${port} on 127.0.0.1 is taken by another program; choose another`) });
       expect(zero).toMatchObject({ code: 2, stderr: expect.stringContaining('--metrics-port takes a port number (1-65535), not "0"') });
     } finally {
