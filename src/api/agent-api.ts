@@ -1,5 +1,7 @@
 import type { Agent } from '../core/agent.js';
 import { CheckNotFoundError, NotConfirmableError } from '../core/checks/owner-confirmation.js';
+import { SinkNotRemovableError, UnknownSinkError } from '../core/notify/alerts.js';
+import { EndpointError } from '../core/notify/endpoint.js';
 import { osqueryTablesFor } from '../core/osquery/schema.js';
 import { ApiError } from './call-result.js';
 import { isOpenableLink, type ApiHandlers } from './contract.js';
@@ -115,7 +117,26 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
       agent.pause(minutes);
       return agent.status();
     },
+    listAlertSinks: async () => agent.alertSinks(),
+    addAlertSink: (request) => alertCall(() => agent.addAlertSink(request)),
+    removeAlertSink: ({ id }) =>
+      alertCall(async () => {
+        agent.removeAlertSink(id);
+        return { removed: true as const };
+      }),
+    testAlertSinks: ({ id }) => alertCall(() => agent.testAlerts(id)),
   };
+}
+
+/** The alert calls' refusals as API errors: a bad address or a sink that cannot go, and unknown ids. */
+async function alertCall<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UnknownSinkError) throw new ApiError('not-found', error.message);
+    if (error instanceof EndpointError || error instanceof SinkNotRemovableError) throw new ApiError('invalid-request', error.message);
+    throw error;
+  }
 }
 
 function notFound(findingId: string): never {

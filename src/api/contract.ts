@@ -138,7 +138,33 @@ export const settingsSchemaDto = z.object({
     quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),
   }),
   retentionDays: z.number().int(),
+  /** Where alerts go besides the app's own; changed only through the alert calls (their secrets never in here). */
+  alerts: z.array(
+    z.discriminatedUnion('kind', [
+      z.object({ id: z.string(), kind: z.literal('ntfy'), url: z.string(), click: z.string().nullable() }),
+      z.object({ id: z.string(), kind: z.literal('webhook'), url: z.string() }),
+    ]),
+  ),
+  metricsPort: z.number().int().min(1).max(65535).nullable(),
 });
+
+export const deliveryResultSchema = z.object({ at: timestamp, ok: z.boolean(), message: z.string(), attempts: z.number().int() });
+
+/** An alert destination as the owner sees it: whether a token or secret is set, never the secret. */
+export const alertSinkSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['ntfy', 'webhook', 'desktop', 'stdout']),
+  target: z.string(),
+  secret: z.enum(['set', 'none']).nullable(),
+  warning: z.string().nullable(),
+  removable: z.boolean(),
+  queued: z.number().int(),
+  lastDelivery: deliveryResultSchema.nullable(),
+});
+
+const alertAddress = z.string().trim().min(1, 'give an address').max(2_000);
+/** Goes in an HTTP header: printable, no spaces. */
+const alertToken = z.string().trim().regex(/^[\x21-\x7e]{1,4096}$/, 'a token is printable characters without spaces');
 
 export const tableSchemaDto = z.object({
   name: z.string(),
@@ -234,7 +260,8 @@ export const API = {
     ),
   },
   getSettings: { request: empty, response: settingsSchemaDto },
-  updateSettings: { request: z.object({ patch: settingsSchemaDto.partial() }).strict(), response: settingsSchemaDto },
+  // Alert destinations change through addAlertSink and removeAlertSink: a form saved later must not undo them.
+  updateSettings: { request: z.object({ patch: settingsSchemaDto.omit({ alerts: true }).partial() }).strict(), response: settingsSchemaDto },
   openLink: { request: z.object({ url: z.string().max(2_000) }).strict(), response: z.object({ opened: z.boolean() }) },
   getOsqueryLog: { request: empty, response: z.object({ lines: z.array(z.string()) }) },
   retryOsquery: { request: empty, response: osqueryStatusSchema },
@@ -244,6 +271,19 @@ export const API = {
     response: z.object({ supported: z.boolean(), enabled: z.boolean() }),
   },
   pauseChecks: { request: z.object({ minutes: z.number().int().min(0).max(24 * 60) }).strict(), response: statusSchema },
+  listAlertSinks: { request: empty, response: z.array(alertSinkSchema) },
+  addAlertSink: {
+    request: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('ntfy'), url: alertAddress, click: alertAddress.nullable().optional(), token: alertToken.optional() }).strict(),
+      z.object({ kind: z.literal('webhook'), url: alertAddress, secret: z.string().min(1).max(4_096).optional() }).strict(),
+    ]),
+    response: alertSinkSchema,
+  },
+  removeAlertSink: { request: z.object({ id: z.string().min(1).max(100) }).strict(), response: z.object({ removed: z.literal(true) }) },
+  testAlertSinks: {
+    request: z.object({ id: z.string().min(1).max(100).optional() }).strict(),
+    response: z.array(deliveryResultSchema.extend({ id: z.string() })),
+  },
 } as const;
 
 /** Every event the Agent pushes to UIs. */
@@ -301,5 +341,6 @@ export type TableDto = z.output<typeof tableSchemaDto>;
 export type OverallState = z.output<typeof overallStateSchema>;
 export type ListeningPortDto = ApiResponse<'listPorts'>[number];
 export type BrowserExtensionDto = ApiResponse<'listExtensions'>[number];
+export type AlertSinkDto = z.output<typeof alertSinkSchema>;
 
 export { isOpenableLink, OPENABLE_SCHEMES } from '../core/openable-links.js';

@@ -8,6 +8,7 @@ import { OsqueryError } from '../core/osquery/errors.js';
 import { OsquerydStartError, SupervisorBusyError } from '../core/osquery/supervisor.js';
 import { InvalidSettingsError } from '../core/settings/settings.js';
 import type { Command, CommandIo } from './commands/command.js';
+import { alertsAddCommand, alertsListCommand, alertsRemoveCommand, alertsTestCommand } from './commands/alerts.js';
 import { checkCommand } from './commands/check.js';
 import { confirmCommand } from './commands/confirm.js';
 import { checksImportCommand, checksListCommand } from './commands/checks.js';
@@ -28,6 +29,10 @@ export const COMMANDS: Command[] = [
   ackCommand,
   confirmCommand,
   historyCommand,
+  alertsAddCommand,
+  alertsListCommand,
+  alertsRemoveCommand,
+  alertsTestCommand,
   daemonCommand,
   serveCommand,
   queryCommand,

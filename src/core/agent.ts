@@ -7,6 +7,9 @@ import type { ListeningPort } from './checks/listeners.js';
 import { builtinCheck, loadChecks } from './checks/loader.js';
 import { ownerDecisions, Scanner, withOwnerDecisions, type ScanReport } from './checks/scanner.js';
 import { errorMessage } from './error-message.js';
+import type { AlertSink } from './notify/alert-sink.js';
+import { Alerts, type AlertSinkInfo, type AlertsOptions, type NewAlertSink, type TestResult } from './notify/alerts.js';
+import type { SecretCodec } from './notify/secret-store.js';
 import { TypedEmitter } from './events.js';
 import { resolveOsqueryd } from './osquery/binary.js';
 import { osquerydPaths } from './osquery/daemon-paths.js';
@@ -64,6 +67,10 @@ export interface AgentOptions {
   role?: 'agent' | 'one-shot';
   /** One-shot: said before a short-lived osqueryd is started (it takes a moment). */
   onStartingOwnDaemon?: () => void;
+  /** Seals alert tokens and secrets in their files (the tray app's safeStorage); plain 0600 files otherwise. */
+  secretCodec?: SecretCodec | undefined;
+  /** Alert delivery's clock and limits (tests). */
+  alertDelivery?: Pick<AlertsOptions, 'clock' | 'delivery' | 'stopGraceMs'>;
 }
 
 export interface AgentStatus {
@@ -109,6 +116,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
   private readonly settingsStore: SettingsStore;
   private readonly scanner: Scanner;
   private readonly schedule: ScanSchedule | undefined;
+  private readonly alerts: Alerts;
   private readonly pendingWarnings: string[] = [];
   private readonly checkFileWarnings = new Set<string>();
   private currentScan: Promise<ScanReport> | undefined;
@@ -155,6 +163,13 @@ export class Agent extends TypedEmitter<AgentEvents> {
       settings: () => this.settingsStore.get(),
       platform,
     });
+    this.alerts = new Alerts({
+      dataDir: this.dataDir,
+      secretCodec: options.secretCodec,
+      ...options.alertDelivery,
+      onFailing: (sink, result) => this.warn(`Alerts to ${sink.target} are not getting through: ${result.message}`),
+    });
+    this.alerts.configure(this.settingsStore.get().alerts);
     this.schedule =
       options.role === 'one-shot'
         ? undefined
@@ -336,7 +351,42 @@ export class Agent extends TypedEmitter<AgentEvents> {
     const before = this.settingsStore.get().schedule;
     const updated = this.settingsStore.update(patch);
     if (updated.schedule !== before) this.schedule?.start(updated.schedule);
+    this.alerts.configure(updated.alerts);
     return updated;
+  }
+
+  /** Every sink alerts go to (the configured ones and the shell's own), with how its last delivery went. */
+  alertSinks(): AlertSinkInfo[] {
+    return this.alerts.list();
+  }
+
+  /** Adds an ntfy topic or a webhook (its address checked, its token or secret in a 0600 file); alerts go there from now on. */
+  async addAlertSink(request: NewAlertSink): Promise<AlertSinkInfo> {
+    const setting = await this.alerts.prepare(request, this.settingsStore.get().alerts);
+    try {
+      this.updateSettings({ alerts: [...this.settingsStore.get().alerts, setting] });
+    } catch (error) {
+      this.alerts.forget(setting.id);
+      throw error;
+    }
+    return this.alerts.list().find((sink) => sink.id === setting.id)!;
+  }
+
+  /** Removes a configured destination and its secret (UnknownSinkError, SinkNotRemovableError otherwise). */
+  removeAlertSink(id: string): void {
+    this.alerts.checkRemovable(id);
+    this.updateSettings({ alerts: this.settingsStore.get().alerts.filter((sink) => sink.id !== id) });
+    this.alerts.forget(id);
+  }
+
+  /** Sends a test alert to one sink, or to all, now; says how each went. */
+  testAlerts(id?: string): Promise<TestResult[]> {
+    return this.alerts.test(id);
+  }
+
+  /** A shell's own sink (the tray app's notifications, the daemon's output); returns a function that removes it. */
+  registerAlertSink(sink: AlertSink): () => void {
+    return this.alerts.register(sink);
   }
 
   /** Skips scheduled scans for `minutes` (0 resumes). A scan asked for by the owner still runs. */
@@ -356,6 +406,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
     this.schedule?.stop();
     await this.osquery.stop();
     await this.currentScan?.catch(() => undefined);
+    await this.alerts.stop();
     this.store.close();
   }
 
@@ -388,12 +439,14 @@ export class Agent extends TypedEmitter<AgentEvents> {
     // A scan of some checks updates their results in the latest report, or starts it.
     this.last = only && this.last ? { ...report, results: mergeResults(this.last.results, report.results) } : report;
     this.emit('scan-finished', report);
+    this.alerts.afterScan(report, this.settingsStore.get().notifications);
     for (const finding of report.changes.new) this.emit('finding-new', finding);
     for (const finding of report.changes.resolved) this.emit('finding-resolved', finding);
     return report;
   }
 
-  private warn(message: string): void {
+  /** Something the owner should know that does not stop the agent; shells report theirs here too. */
+  warn(message: string): void {
     this.recentWarnings.push(message);
     if (this.recentWarnings.length > KEPT_WARNINGS) this.recentWarnings.shift();
     this.emit('warning', { message });

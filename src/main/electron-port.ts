@@ -47,6 +47,7 @@ export interface ElectronPort {
   protocol: Pick<Module['protocol'], 'handle'>;
   session: { defaultSession: Pick<Electron.Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> };
   powerMonitor: { on(event: 'resume' | 'unlock-screen', listener: () => void): unknown };
+  safeStorage: Pick<Module['safeStorage'], 'isAsyncEncryptionAvailable' | 'getSelectedStorageBackend' | 'encryptStringAsync' | 'decryptStringAsync'>;
   shell: Pick<Module['shell'], 'openExternal'>;
   Tray: new (image: Electron.NativeImage) => Pick<Electron.Tray, 'setImage' | 'setToolTip' | 'setContextMenu' | 'destroy' | 'isDestroyed'> & {
     on(event: 'click', listener: () => void): unknown;

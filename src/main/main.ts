@@ -12,6 +12,7 @@ import { platformSchema } from '../core/platform.js';
 import { APP_ID } from './app-id.js';
 import { APP_SCHEME_PRIVILEGES } from './app-protocol.js';
 import { openElectronSettings } from './electron-settings.js';
+import { safeStorageCodec } from './safe-storage-codec.js';
 import { electronLoginItem, xdgAutostart } from './login-item.js';
 import { TrayApp } from './tray-app.js';
 
@@ -61,6 +62,7 @@ async function start(): Promise<void> {
     osquerydPath: typeof flags.osqueryd === 'string' ? flags.osqueryd : undefined,
     resourcesPath: app.isPackaged ? process.resourcesPath : undefined,
     sqliteBinding: process.env.PORCHLIGHT_SQLITE_BINDING,
+    secretCodec: await safeStorageCodec(electron),
     api: { openExternal: (url) => electron.shell.openExternal(url), loginItem },
   });
   const trayApp = new TrayApp(electron, porchlight, {

@@ -5,10 +5,10 @@ import { EVENT_CHANNEL } from '../api/ipc-channels.js';
 import type { Porchlight } from '../app/porchlight.js';
 import type { Agent } from '../core/agent.js';
 import { needsAttention } from '../core/checks/scanner.js';
+import type { AlertSink } from '../core/notify/alert-sink.js';
 import { APP_SCHEME, appFileHandler, isAppPage } from './app-protocol.js';
 import type { ElectronPort, PorchlightWindow } from './electron-port.js';
 import { registerApiIpc } from './ipc.js';
-import { NotificationPolicy } from './notification-policy.js';
 import { notificationBody } from './notification-text.js';
 import { SystemTray, type TrayHandle } from './system-tray.js';
 import { trayIconPath } from './tray-icons.js';
@@ -78,7 +78,7 @@ export class TrayApp {
     for (const name of ['osquery-state', 'scan-started', 'scan-finished', 'scan-failed', 'results-changed'] as const) {
       this.offs.push(agent.on(name, () => this.redraw()));
     }
-    this.offs.push(this.notifyOnScans());
+    this.offs.push(this.porchlight.registerAlertSink(this.desktopAlerts()));
     this.watchPowerAndNetwork();
     electron.app.on('second-instance', () => this.showWindow());
     electron.app.on('window-all-closed', () => {
@@ -182,16 +182,20 @@ export class TrayApp {
     this.redraw();
   }
 
-  private notifyOnScans(): () => void {
-    const policy = new NotificationPolicy();
-    return this.agent.on('scan-finished', (report) => {
-      if (!this.electron.Notification.isSupported()) return;
-      for (const pending of policy.decide(report, this.agent.settings().notifications, new Date())) {
-        const notification = new this.electron.Notification({ title: pending.title, body: notificationBody(pending.body, this.platform), silent: false });
-        notification.on('click', () => this.showWindow(checkRoute(pending.checkId)));
+  /** The core's alerts as notifications here, each opening the check it is about. */
+  private desktopAlerts(): AlertSink {
+    return {
+      id: 'desktop',
+      kind: 'desktop',
+      target: 'notifications on this computer',
+      send: async (alert) => {
+        const { Notification } = this.electron;
+        if (!Notification.isSupported()) throw new Error('this desktop does not show notifications');
+        const notification = new Notification({ title: alert.title, body: notificationBody(alert.body, this.platform), silent: false });
+        notification.on('click', () => this.showWindow(checkRoute(alert.checkId)));
         notification.show();
-      }
-    });
+      },
+    };
   }
 
   /** Waking up, unlocking or joining a network is a good moment to look again: one scan, a little later. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startWebhookServer } from '../helpers/alert-servers.js';
 import { removeTempDirs } from '../helpers/standin.js';
 import { ARTIFACTS, launchChromium, startServe, type RunningServe } from './serve.js';
 
@@ -187,6 +188,42 @@ describe('the Porchlight window in Chromium, against porchlight serve on the sta
     await page.getByRole('button', { name: 'Take it back' }).click();
     await page.getByRole('button', { name: 'I checked: BitLocker (Device encryption) protects drive C:' }).waitFor();
     expect(await page.locator('.result .badge').textContent()).toBe('Unknown');
+  });
+
+  it('adds an alert destination under Settings, sends it a test, shows how it went, and never shows its secret', async () => {
+    const secret = 'whsec_browser_5b7e';
+    const webhook = await startWebhookServer({ secret });
+    const { serve, page } = await open();
+    try {
+      await page.getByRole('link', { name: 'Settings' }).click();
+      await page.getByLabel('Kind').selectOption('webhook');
+      await page.getByLabel('Address').fill(`${webhook.url}/hook`);
+      await page.getByLabel('Signing secret (optional)').fill(secret);
+      await page.getByRole('button', { name: 'Add destination' }).click();
+      await page.getByRole('status').filter({ hasText: `Added ${webhook.url}/hook. Note: ${webhook.url} is plain http` }).waitFor();
+      const item = page.getByRole('list', { name: 'Alert destinations' }).getByRole('listitem').filter({ hasText: `${webhook.url}/hook` });
+      expect(await item.textContent()).toMatch(/Webhook.*· signed.*Last delivery: Nothing sent yet\./);
+      expect(await page.getByLabel('Signing secret (optional)').inputValue()).toBe('');
+
+      await page.getByRole('button', { name: `Send test to ${webhook.url}/hook` }).click();
+      await page.getByRole('status').filter({ hasText: `Test sent to ${webhook.url}/hook: delivered.` }).waitFor();
+      await expect.poll(() => item.textContent()).toMatch(/Last delivery: .+: delivered/);
+      expect(webhook.verified.map((v) => v.payload.kind)).toEqual(['test']);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'settings-alerts.png'), fullPage: true });
+
+      const call = async (method: string) =>
+        (await fetch(`${serve.url}api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).text();
+      for (const answer of [await page.content(), await call('listAlertSinks'), await call('getSettings')]) expect(answer).not.toContain(secret);
+      expect(JSON.parse(await call('getSettings')).result.alerts).toEqual([{ id: expect.stringMatching(/^webhook-/), kind: 'webhook', url: `${webhook.url}/hook` }]);
+
+      await page.getByRole('button', { name: `Remove ${webhook.url}/hook` }).click();
+      await expect.poll(() => item.count()).toBe(0);
+      await page.getByLabel('Address').fill('http://203.0.113.8/hook');
+      await page.getByRole('button', { name: 'Add destination' }).click();
+      await page.getByRole('alert').filter({ hasText: 'plain http to 203.0.113.8 would cross the internet unencrypted' }).waitFor();
+    } finally {
+      await webhook.stop();
+    }
   });
 
   it('labels demo data clearly', async () => {

@@ -19,6 +19,8 @@ const ARGUMENTS: Record<string, string[]> = {
   ack: ['abcdef123456'],
   confirm: ['disk-encryption'],
   query: ['SELECT 1'],
+  'alerts add': ['webhook', 'https://example.com/porchlight'],
+  'alerts remove': ['webhook-abc123'],
 };
 
 describe('every command, given hostile input, answers in words', () => {

@@ -33,5 +33,5 @@ const watch = setInterval(() => {
   if (process.env.FAKE_ELECTRON_PLAN === 'quit') fake.clickMenu('Quit Porchlight');
 }, 20);
 
-export const { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, session, shell, Tray } = fake.electron;
+export const { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, protocol, safeStorage, session, shell, Tray } = fake.electron;
 export default fake.electron;

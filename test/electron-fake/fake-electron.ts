@@ -231,6 +231,16 @@ export function createFakeElectron(options: FakeElectronOptions) {
         setPermissionCheckHandler: (handler: Listener | null) => void (permissions.check = handler ?? undefined),
       },
     },
+    // A keystore that seals reversibly, so the secret files the app writes are not plain.
+    safeStorage: {
+      isAsyncEncryptionAvailable: async () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret' as const,
+      encryptStringAsync: async (plain: string) => Buffer.from(`fake-sealed:${Buffer.from(plain).toString('base64')}`),
+      decryptStringAsync: async (sealed: Buffer) => ({
+        result: Buffer.from(sealed.toString().replace(/^fake-sealed:/, ''), 'base64').toString(),
+        shouldReEncrypt: false,
+      }),
+    },
     shell: { openExternal: (url: string) => Promise.resolve(void log.push(`open ${url}`)) },
     Tray: FakeTray,
   };

@@ -87,6 +87,19 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   });
 }
 
+/**
+ * The CLI's own code run in this process, with the environment `runCli` would give it: the same
+ * commands, sockets and files without a Node start per command (the built binary's own start is
+ * what `runCli` tests).
+ */
+export async function runCliHere(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const { runCli: run } = await import('../../src/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, { out: (text) => (stdout += text), err: (text) => (stderr += text), env: standinEnv(env) });
+  return { code, stdout, stderr };
+}
+
 export interface RunningStandin {
   socketPath: string;
   pid: number;

@@ -3,6 +3,7 @@ import type { SettingsDto } from '../../../src/api/contract';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { useApp, useLoad } from '../state';
 import { errorMessage } from '../../../src/api/error-message';
+import { AlertDestinations } from './AlertDestinations';
 
 export function Settings() {
   const { api, status } = useApp();
@@ -16,7 +17,7 @@ export function Settings() {
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string>();
   const [newRule, setNewRule] = useState({ processPath: '', port: '' });
-  const ids = { schedule: useId(), retention: useId(), path: useId(), port: useId(), quietStart: useId(), quietEnd: useId() };
+  const ids = { schedule: useId(), retention: useId(), path: useId(), port: useId(), quietStart: useId(), quietEnd: useId(), metrics: useId() };
 
   if (settings.loading && !draft) return <Loading what="settings" />;
   if (settings.error) return <ErrorMessage title="Settings could not be loaded" message={settings.error} onRetry={settings.reload} />;
@@ -115,7 +116,7 @@ export function Settings() {
           <legend>Notifications</legend>
           <label className="inline">
             <input type="checkbox" checked={notifications.enabled} onChange={(e) => change({ notifications: { ...notifications, enabled: e.target.checked } })} />
-            Show notifications
+            Tell me what changes (notifications, and the alert destinations below)
           </label>
           <label className="inline">
             <input type="checkbox" checked={notifications.failingChecks} onChange={(e) => change({ notifications: { ...notifications, failingChecks: e.target.checked } })} />
@@ -164,6 +165,19 @@ export function Settings() {
             <p className="meta">Start at login is available in the tray app.</p>
           )}
           {loginError && <ErrorMessage title="Start at login was not changed" message={loginError} />}
+          <label htmlFor={ids.metrics}>Prometheus metrics on 127.0.0.1, port</label>
+          <input
+            id={ids.metrics}
+            type="number"
+            min={1}
+            max={65535}
+            value={draft.metricsPort ?? ''}
+            onChange={(e) => change({ metricsPort: e.target.value === '' ? null : Number(e.target.value) })}
+            aria-describedby={`${ids.metrics}-hint`}
+          />
+          <p id={`${ids.metrics}-hint`} className="meta">
+            Empty: off. Serves /metrics to a Prometheus on this computer; takes effect when Porchlight next starts.
+          </p>
         </fieldset>
 
         {error && <ErrorMessage title="Settings were not saved" message={error} />}
@@ -178,6 +192,7 @@ export function Settings() {
           )}
         </div>
       </form>
+      <AlertDestinations />
     </section>
   );
 }

@@ -11,12 +11,13 @@ import { HttpBridge } from '../../server/http-bridge.js';
 import { runInForeground } from '../foreground.js';
 import { COMMON_HELP, contextFrom, parseCommand, UsageError } from '../options.js';
 import { platformOption } from '../platform-option.js';
+import { METRICS_PORT_HELP, metricsPortOption } from '../metrics-port-option.js';
 import type { Command } from './command.js';
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the agent and open its window in a browser (http://127.0.0.1 only)',
-  help: `Usage: porchlight serve [--port N] [--demo [--platform OS]] [--open]
+  help: `Usage: porchlight serve [--port N] [--demo [--platform OS]] [--open] [--metrics-port N]
 
 Runs the agent and serves Porchlight's window and API on 127.0.0.1, for machines without a tray.
 The printed URL carries a token that changes at every start; every request must present it.
@@ -26,11 +27,13 @@ The printed URL carries a token that changes at every start; every request must 
   --platform OS  with --demo: a sample darwin, linux or windows laptop (default: this computer's)
   --open     also open the URL in the default browser
 
+${METRICS_PORT_HELP}
+
 ${COMMON_HELP}`,
   async run(args, io) {
     const { values } = parseCommand(
       args,
-      { port: { type: 'string' }, demo: { type: 'boolean' }, open: { type: 'boolean' }, platform: { type: 'string' } },
+      { port: { type: 'string' }, demo: { type: 'boolean' }, open: { type: 'boolean' }, platform: { type: 'string' }, 'metrics-port': { type: 'string' } },
       false,
     );
     if (values.platform !== undefined && !values.demo) throw new UsageError('--platform goes with --demo: serve runs the checks of this computer');
@@ -43,6 +46,7 @@ ${COMMON_HELP}`,
       openSettings: openConfSettings,
       osquerydPath: ctx.osquerydPath,
       env: ctx.env,
+      metricsPort: metricsPortOption(values['metrics-port']),
     });
     const bridge = new HttpBridge({
       handlers: porchlight.api,
@@ -56,10 +60,13 @@ ${COMMON_HELP}`,
     return runInForeground(
       {
         // osqueryd trouble is shown in the window (with Retry), so serving goes on: no onOsqueryState.
-        start: () =>
-          porchlight.start().catch((error: unknown) => {
+        start: async () => {
+          await porchlight.start().catch((error: unknown) => {
             if (!(error instanceof OsquerydStartError)) throw error;
-          }),
+          });
+          const metricsUrl = porchlight.metricsUrl();
+          if (metricsUrl) io.out(`Metrics for Prometheus are at ${metricsUrl}\n`);
+        },
         stop: async () => {
           opener?.remove();
           await bridge.stop();

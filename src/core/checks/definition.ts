@@ -5,6 +5,7 @@ import { platformSchema } from '../platform.js';
 export const CHECK_STATUSES = ['pass', 'fail', 'unknown', 'not_applicable', 'error'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 export const severitySchema = z.enum(['low', 'medium', 'high', 'critical']);
+export type Severity = z.infer<typeof severitySchema>;
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 

@@ -35,6 +35,26 @@ describe('settings in config.json', () => {
     expect(openConfSettings(dir).store.get().schedule).toBe('*/30 * * * *');
   });
 
+  it('keeps alert destinations and the metrics port, checking each address as alerts would', () => {
+    const dir = tempDir();
+    const { store } = openConfSettings(dir);
+    expect(store.get()).toMatchObject({ alerts: [], metricsPort: null });
+    store.update({ alerts: [{ id: 'phone', kind: 'ntfy', url: 'https://ntfy.sh/ann' }], metricsPort: 9464 });
+    expect(openConfSettings(dir).store.get()).toMatchObject({ alerts: [{ id: 'phone', kind: 'ntfy', url: 'https://ntfy.sh/ann', click: null }], metricsPort: 9464 });
+    expect(() => store.update({ alerts: [{ id: 'hook', kind: 'webhook', url: 'http://203.0.113.7/hook' }] })).toThrow(
+      /alerts\.0\.url: plain http to 203\.0\.113\.7 would cross the internet unencrypted/,
+    );
+    expect(() =>
+      store.update({
+        alerts: [
+          { id: 'a', kind: 'webhook', url: 'https://example.com/1' },
+          { id: 'a', kind: 'webhook', url: 'https://example.com/2' },
+        ],
+      }),
+    ).toThrow(/"a" is used twice/);
+    expect(() => store.update({ alerts: [{ id: 'desktop', kind: 'webhook', url: 'https://example.com/1' }] })).toThrow(/belongs to the built-in notifications/);
+  });
+
   it.each([
     ['not JSON', '{"schedule": "*/5 * * * *",'],
     ['not valid settings', JSON.stringify({ schedule: 'whenever', retentionDays: -1 })],

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { describeIssues } from '../describe-issues.js';
 import { corruptAsidePath } from '../paths/corrupt-aside.js';
 import { cronProblem } from '../schedule/scan-schedule.js';
+import { alertSinksSettingSchema } from './alert-sink-settings.js';
 
 export const SETTINGS_FILE = 'config.json';
 
@@ -36,6 +37,10 @@ export const settingsSchema = z.object({
     })
     .default({ enabled: true, newFindings: true, failingChecks: true, quietHours: null }),
   retentionDays: z.number().int().min(1).max(3650).default(90),
+  /** Alert destinations besides the shell's own (changed through the agent's alert methods). */
+  alerts: alertSinksSettingSchema,
+  /** Serve Prometheus metrics on 127.0.0.1 at this port (null: off); `--metrics-port` overrides it. */
+  metricsPort: z.number().int().min(1).max(65535).nullable().default(null),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -1,17 +1,9 @@
-import { needsAttention, type ScanReport } from '../core/checks/scanner.js';
-import type { Settings } from '../core/settings/settings.js';
-
-export interface PendingNotification {
-  /** Stable for what it is about, so the same news is not shown twice. */
-  key: string;
-  title: string;
-  body: string;
-  /** The check a click opens. */
-  checkId?: string;
-}
+import { needsAttention, type ScanReport } from '../checks/scanner.js';
+import type { Settings } from '../settings/settings.js';
+import { highestSeverity, type Alert } from './alert.js';
 
 const REPEAT_AFTER_MS = 24 * 60 * 60 * 1000;
-/** More news than this at once becomes one summary notification. */
+/** More news than this at once becomes one summary alert. */
 const MAX_SEPARATE = 3;
 
 const NEW_FINDING_TITLES: Record<string, string> = {
@@ -34,51 +26,68 @@ export function inQuietHours(quiet: Settings['notifications']['quietHours'], now
  * following their preferences and quiet hours, never the same news twice within a day, and
  * one summary instead of a burst.
  */
-export class NotificationPolicy {
+export class AlertPolicy {
   private readonly shownAt = new Map<string, number>();
   private previous = new Map<string, ScanReport['results'][number]['status']>();
 
-  decide(report: ScanReport, preferences: Settings['notifications'], now: Date): PendingNotification[] {
+  decide(report: ScanReport, preferences: Settings['notifications'], now: Date): Alert[] {
     const before = this.previous;
-    this.previous = new Map(report.results.map((r) => [r.checkId, r.status]));
+    // A scan of some checks leaves the others' last status as it was.
+    this.previous = new Map([...before, ...report.results.map((r) => [r.checkId, r.status] as const)]);
     if (!preferences.enabled || inQuietHours(preferences.quietHours, now)) return [];
 
-    const candidates: PendingNotification[] = [];
+    const time = now.getTime();
+    const candidates: Alert[] = [];
     if (preferences.failingChecks) {
       for (const result of report.results) {
         const startedFailing = result.status === 'fail' && before.has(result.checkId) && before.get(result.checkId) !== 'fail';
         if (startedFailing && result.findings.length === 0) {
-          candidates.push({ key: `check:${result.checkId}:fail`, title: `${result.title}: needs attention`, body: result.summary, checkId: result.checkId });
+          candidates.push({
+            key: `check:${result.checkId}:fail`,
+            kind: 'check-failing',
+            title: `${result.title}: needs attention`,
+            body: result.summary,
+            severity: result.severity,
+            checkId: result.checkId,
+            at: time,
+          });
         }
       }
     }
     if (preferences.newFindings) {
+      const severityOf = new Map(report.results.map((r) => [r.checkId, r.severity]));
       for (const finding of report.changes.new) {
         if (!needsAttention(finding)) continue;
         candidates.push({
           key: `finding:${finding.id}`,
+          kind: 'new-finding',
           title: NEW_FINDING_TITLES[finding.checkId] ?? 'New finding',
           body: `${finding.title}: ${finding.reason}`,
+          severity: severityOf.get(finding.checkId) ?? 'medium',
           checkId: finding.checkId,
+          findingId: finding.id,
+          at: time,
         });
       }
     }
 
-    const time = now.getTime();
-    const fresh = candidates.filter((n) => {
-      const shown = this.shownAt.get(n.key);
+    const fresh = candidates.filter((alert) => {
+      const shown = this.shownAt.get(alert.key);
       return shown === undefined || time - shown >= REPEAT_AFTER_MS;
     });
-    for (const notification of fresh) this.shownAt.set(notification.key, time);
+    for (const alert of fresh) this.shownAt.set(alert.key, time);
     if (fresh.length <= MAX_SEPARATE) return fresh;
     return [
       {
         key: `summary:${report.scanId}`,
+        kind: 'summary',
         title: `${fresh.length} things need your attention`,
         body: fresh
           .slice(0, 3)
-          .map((n) => n.body)
+          .map((alert) => alert.body)
           .join('\n'),
+        severity: highestSeverity(fresh.map((alert) => alert.severity)),
+        at: time,
       },
     ];
   }
