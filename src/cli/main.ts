@@ -16,6 +16,7 @@ import { ackCommand, findingsCommand, historyCommand } from './commands/findings
 import { osqueryRunCommand } from './commands/osquery-run.js';
 import { osqueryStatusCommand } from './commands/osquery-status.js';
 import { queryCommand } from './commands/query.js';
+import { reportCommand } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
 import { tablesCommand } from './commands/tables.js';
 import { COMMON_HELP, UsageError } from './options.js';
@@ -28,6 +29,7 @@ export const COMMANDS: Command[] = [
   ackCommand,
   confirmCommand,
   historyCommand,
+  reportCommand,
   daemonCommand,
   serveCommand,
   queryCommand,
