@@ -157,9 +157,9 @@ describe('Agent on the stand-in osqueryd with a realistic laptop', () => {
     // Reading the history needs no osqueryd (this one names none that exists).
     expect(reader.osqueryStatus().state).toBe('stopped');
 
-    const today = reader.trend(30).at(-1)!;
-    expect(reader.trend(30)).toHaveLength(30);
-    expect(today).toMatchObject({ scans: 1, failed: 9, unknown: 0, passed: 2 });
+    const trend = reader.trend(30);
+    expect(trend).toHaveLength(30);
+    expect(trend.filter((day) => day.scans > 0)).toEqual([expect.objectContaining({ scans: 1, failed: 9, unknown: 0, passed: 2 })]);
   });
 
   it('shares one scan between callers instead of overlapping', async () => {
