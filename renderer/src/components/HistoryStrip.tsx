@@ -1,6 +1,6 @@
-import { useState } from 'react';
 import type { HistoryEntryDto } from '../../../src/api/contract';
 import { historyStrip, stripSummary } from '../../../src/api/report/pictures';
+import { usePointedPart } from './pointed-part';
 
 const WIDTH = 1000;
 const HEIGHT = 28;
@@ -11,7 +11,7 @@ const HEIGHT = 28;
  * the list that says it all in words.
  */
 export function HistoryStrip({ title, history, describedBy }: { title: string; history: HistoryEntryDto[]; describedBy: string }) {
-  const [active, setActive] = useState<number>();
+  const { active, track } = usePointedPart();
   const segments = historyStrip(history);
   return (
     <figure className="picture">
@@ -25,13 +25,7 @@ export function HistoryStrip({ title, history, describedBy }: { title: string; h
             y={0}
             width={segment.width * WIDTH}
             height={HEIGHT}
-            tabIndex={0}
-            role="img"
-            aria-label={segment.label}
-            onFocus={() => setActive(i)}
-            onBlur={() => setActive(undefined)}
-            onMouseEnter={() => setActive(i)}
-            onMouseLeave={() => setActive(undefined)}
+            {...track(i, segment.label)}
           >
             <title>{segment.label}</title>
           </rect>

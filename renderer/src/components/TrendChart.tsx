@@ -1,30 +1,20 @@
-import { useState } from 'react';
 import type { TrendDayDto } from '../../../src/api/contract';
 import { trendBars, trendDayLabel, trendSummary } from '../../../src/api/report/pictures';
+import { usePointedPart } from './pointed-part';
 
 const WIDTH = 600;
 const HEIGHT = 80;
 
 /** The last days as stacked bars (failed, could not tell, passed), with the days in words beside. */
 export function TrendChart({ days }: { days: TrendDayDto[] }) {
-  const [active, setActive] = useState<number>();
+  const { active, track } = usePointedPart();
   const bars = trendBars(days);
   const summary = trendSummary(days);
   return (
     <figure className="picture trend">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="group" aria-label={summary}>
         {bars.map((bar, i) => (
-          <g
-            key={bar.date}
-            className="day"
-            tabIndex={0}
-            role="img"
-            aria-label={bar.label}
-            onFocus={() => setActive(i)}
-            onBlur={() => setActive(undefined)}
-            onMouseEnter={() => setActive(i)}
-            onMouseLeave={() => setActive(undefined)}
-          >
+          <g key={bar.date} className="day" {...track(i, bar.label)}>
             <title>{bar.label}</title>
             {/* The whole day's slot takes the pointer, so short bars are as easy to point at. */}
             <rect className="day-slot" x={bar.x * WIDTH} y={0} width={bar.width * WIDTH} height={HEIGHT} />
