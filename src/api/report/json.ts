@@ -24,36 +24,39 @@ export function reportJson(data: ReportData) {
       finishedAt: iso(data.report.finishedAt),
     },
     counts: statusCounts(data.report.results),
-    checks: reportChecks(data).map(({ result, check, history, statusText, findings }) => ({
-      id: result.checkId,
-      title: result.title,
-      category: result.category,
-      severity: result.severity,
-      status: result.status,
-      statusText,
-      summary: result.summary,
-      reason: result.reason,
-      confirmation: result.confirmation
-        ? { statement: result.confirmation.statement, confirmedAt: iso(result.confirmation.confirmedAt), expiresAt: iso(result.confirmation.expiresAt) }
-        : null,
-      description: check.description,
-      visibility: check.visibility,
-      findingCounts: (({ 'needs attention': needAttention, acknowledged, listed }) => ({ needAttention, acknowledged, listed }))(findingCounts(findings)),
-      findings: findings.map((f) => ({
-        id: f.id,
-        title: f.title,
-        reason: f.reason,
-        state: f.state,
-        counted: f.counted,
-        acknowledged: f.acknowledged,
-        acknowledgedUntil: isoOrNull(f.acknowledgedUntil),
-        firstSeen: isoOrNull(f.firstSeen),
-        detail: f.detail,
-      })),
-      selfCheck: result.status === 'unknown' ? check.selfCheck : null,
-      remediation: check.remediation,
-      history: history.map((h) => ({ status: h.status, summary: h.summary, reason: h.reason, findingCount: h.findingCount, firstAt: iso(h.firstAt), lastAt: iso(h.lastAt) })),
-    })),
+    checks: reportChecks(data).map(({ result, check, history, statusText, findings }) => {
+      const counts = findingCounts(findings);
+      return {
+        id: result.checkId,
+        title: result.title,
+        category: result.category,
+        severity: result.severity,
+        status: result.status,
+        statusText,
+        summary: result.summary,
+        reason: result.reason,
+        confirmation: result.confirmation
+          ? { statement: result.confirmation.statement, confirmedAt: iso(result.confirmation.confirmedAt), expiresAt: iso(result.confirmation.expiresAt) }
+          : null,
+        description: check.description,
+        visibility: check.visibility,
+        findingCounts: { needAttention: counts['needs attention'], acknowledged: counts.acknowledged, listed: counts.listed },
+        findings: findings.map((f) => ({
+          id: f.id,
+          title: f.title,
+          reason: f.reason,
+          state: f.state,
+          counted: f.counted,
+          acknowledged: f.acknowledged,
+          acknowledgedUntil: isoOrNull(f.acknowledgedUntil),
+          firstSeen: isoOrNull(f.firstSeen),
+          detail: f.detail,
+        })),
+        selfCheck: result.status === 'unknown' ? check.selfCheck : null,
+        remediation: check.remediation,
+        history: history.map((h) => ({ status: h.status, summary: h.summary, reason: h.reason, findingCount: h.findingCount, firstAt: iso(h.firstAt), lastAt: iso(h.lastAt) })),
+      };
+    }),
     trend: data.trend.map(({ date, scans, failed, unknown, passed }) => ({ date, scans, failed, unknown, passed })),
   };
 }
