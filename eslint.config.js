@@ -55,6 +55,12 @@ export default tseslint.config(
     [ELECTRON],
   ),
   layer(
+    ['src/api/report/**/*.ts'],
+    ['**/main/**', '**/cli/**', '**/server/**', '**/app/**', '**/preload/**', '**/renderer/**', '**/core/**', 'zod', 'node:*'],
+    'The window bundles src/api/report: it imports only the zod-free modules of src/api (no core, no zod, no Node).',
+    [ELECTRON],
+  ),
+  layer(
     ['src/server/**/*.ts'],
     ['**/main/**', '**/cli/**', '**/app/**', '**/preload/**', '**/renderer/**'],
     'src/server carries the API over HTTP and the control socket: it imports only the API and the core.',

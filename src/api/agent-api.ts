@@ -3,6 +3,7 @@ import { CheckNotFoundError, NotConfirmableError } from '../core/checks/owner-co
 import { SinkNotRemovableError, UnknownSinkError } from '../core/notify/alerts.js';
 import { EndpointError } from '../core/notify/endpoint.js';
 import { osqueryTablesFor } from '../core/osquery/schema.js';
+import { resultsState } from '../core/overall-state.js';
 import { ApiError } from './call-result.js';
 import { isOpenableLink, type ApiHandlers } from './contract.js';
 
@@ -28,7 +29,10 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
       if (unknown.length) throw new ApiError('not-found', `unknown check ${unknown.join(', ')}; \`porchlight checks list\` shows them`);
       return agent.scanNow(trigger ?? 'manual', only);
     },
-    getLastReport: async () => ({ report: agent.lastReport() ?? null }),
+    getLastReport: async () => {
+      const report = agent.lastReport();
+      return { report: report ?? null, verdict: report ? resultsState(report.results) : null };
+    },
     listChecks: async () => {
       const disabled = new Set(agent.settings().disabledChecks);
       return agent.checks().map((check) => ({
@@ -87,6 +91,7 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
     unconfirmCheck: async ({ checkId }) => ({ removed: agent.unconfirm(checkId) }),
     getHistory: async ({ checkId, since }) => agent.history({ checkId, since }),
     getUnfinishedScans: async ({ since }) => agent.unfinishedScans(since),
+    getTrend: async ({ days }) => agent.trend(days ?? 30),
     runQuery: ({ sql }) => agent.query(sql),
     listTables: async () =>
       osqueryTablesFor(agent.platform).map((table) => ({

@@ -82,6 +82,20 @@ export const historyEntrySchema = z.object({
 
 /** What the tray icon shows, in order of precedence. */
 export const overallStateSchema = z.enum(['scanning', 'osquery-down', 'failing', 'unknown', 'ok']);
+/** What results say on their own (a report's headline). */
+export const resultsStateSchema = overallStateSchema.extract(['failing', 'unknown', 'ok']);
+
+/** One calendar day of this computer's: each check counted once, by its worst result that day. */
+export const trendDaySchema = z.object({
+  date: z.string(),
+  start: timestamp,
+  end: timestamp,
+  /** 0: no scan recorded results that day, so nothing is counted. */
+  scans: z.number().int(),
+  failed: z.number().int(),
+  unknown: z.number().int(),
+  passed: z.number().int(),
+});
 
 export const statusSchema = z.object({
   overall: overallStateSchema,
@@ -185,7 +199,7 @@ export const API = {
       .strict(),
     response: scanReportSchema,
   },
-  getLastReport: { request: empty, response: z.object({ report: scanReportSchema.nullable() }) },
+  getLastReport: { request: empty, response: z.object({ report: scanReportSchema.nullable(), verdict: resultsStateSchema.nullable() }) },
   getCheck: { request: z.object({ id: z.string().min(1).max(100) }).strict(), response: checkDetailSchema },
   listChecks: {
     request: empty,
@@ -213,6 +227,7 @@ export const API = {
       z.object({ id: z.number().int(), startedAt: timestamp, finishedAt: timestamp.nullable(), trigger: z.string(), status: z.enum(['running', 'ok', 'failed']), error: z.string().nullable() }),
     ),
   },
+  getTrend: { request: z.object({ days: z.number().int().min(1).max(366).optional() }).strict(), response: z.array(trendDaySchema) },
   runQuery: {
     request: z.object({ sql: z.string().trim().min(1, 'enter a query').max(100_000) }).strict(),
     response: z.object({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.string())), durationMs: z.number() }),
@@ -339,6 +354,9 @@ export type OwnerConfirmationDto = z.output<typeof ownerConfirmationSchema>;
 export type SettingsDto = ApiResponse<'getSettings'>;
 export type TableDto = z.output<typeof tableSchemaDto>;
 export type OverallState = z.output<typeof overallStateSchema>;
+export type ResultsState = z.output<typeof resultsStateSchema>;
+export type HistoryEntryDto = z.output<typeof historyEntrySchema>;
+export type TrendDayDto = z.output<typeof trendDaySchema>;
 export type ListeningPortDto = ApiResponse<'listPorts'>[number];
 export type BrowserExtensionDto = ApiResponse<'listExtensions'>[number];
 export type AlertSinkDto = z.output<typeof alertSinkSchema>;

@@ -17,6 +17,7 @@ import { ackCommand, findingsCommand, historyCommand } from './commands/findings
 import { osqueryRunCommand } from './commands/osquery-run.js';
 import { osqueryStatusCommand } from './commands/osquery-status.js';
 import { queryCommand } from './commands/query.js';
+import { reportCommand } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
 import { tablesCommand } from './commands/tables.js';
 import { COMMON_HELP, UsageError } from './options.js';
@@ -33,6 +34,7 @@ export const COMMANDS: Command[] = [
   alertsListCommand,
   alertsRemoveCommand,
   alertsTestCommand,
+  reportCommand,
   daemonCommand,
   serveCommand,
   queryCommand,

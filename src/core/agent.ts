@@ -4,6 +4,7 @@ import type { LoadedCheck } from './checks/definition.js';
 import type { BrowserExtension } from './checks/extensions.js';
 import { browserExtensions, listeningPorts } from './checks/inventory.js';
 import type { ListeningPort } from './checks/listeners.js';
+import { reportFromHistory } from './checks/latest-report.js';
 import { builtinCheck, loadChecks } from './checks/loader.js';
 import { ownerDecisions, Scanner, withOwnerDecisions, type ScanReport } from './checks/scanner.js';
 import { errorMessage } from './error-message.js';
@@ -22,6 +23,7 @@ import { OsquerydSupervisor, type OsquerydStatus, type SupervisorTimings } from 
 import { overallState, type OverallState } from './overall-state.js';
 import type { Platform } from './platform.js';
 import { ScanSchedule } from './schedule/scan-schedule.js';
+import { calendarDays, dailyTrend, type TrendDay } from './store/daily-trend.js';
 import type { Settings, SettingsPatch, SettingsStore } from './settings/settings.js';
 import {
   HistoryStore,
@@ -238,9 +240,19 @@ export class Agent extends TypedEmitter<AgentEvents> {
     };
   }
 
-  /** The latest completed scan of this run, if any. */
+  /**
+   * The latest results: this run's latest scan, or, before this process has scanned (a CLI
+   * command, an agent starting), the latest the history holds.
+   */
   lastReport(): ScanReport | undefined {
-    return this.last;
+    return this.last ?? this.reportFromHistory();
+  }
+
+  /** Per calendar day (this computer's time zone) of the last `days`: how many checks failed, could not tell, passed. */
+  trend(days: number, now = Date.now()): TrendDay[] {
+    const calendar = calendarDays(days, now);
+    const since = calendar[0]!.start;
+    return dailyTrend(calendar, this.store.history({ since }), this.store.scanTimes(since));
   }
 
   /** The latest scan in the history, from any process. */
@@ -419,9 +431,15 @@ export class Agent extends TypedEmitter<AgentEvents> {
   }
 
   private rejudge(): void {
-    if (!this.last) return;
-    this.last = withOwnerDecisions(this.last, ownerDecisions(this.store, Date.now()));
-    this.emit('results-changed', this.last);
+    if (this.last) this.last = withOwnerDecisions(this.last, ownerDecisions(this.store, Date.now()));
+    const latest = this.lastReport();
+    if (latest) this.emit('results-changed', latest);
+  }
+
+  private reportFromHistory(): ScanReport | undefined {
+    const disabled = new Set(this.settingsStore.get().disabledChecks);
+    const enabled = this.checks().filter((check) => !disabled.has(check.id));
+    return reportFromHistory(this.store, enabled, this.platform, Date.now());
   }
 
   private async runScan(trigger: string, only: string[] | undefined): Promise<ScanReport> {

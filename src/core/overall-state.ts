@@ -3,6 +3,9 @@ import type { OsquerydState } from './osquery/supervisor.js';
 
 export type OverallState = 'scanning' | 'osquery-down' | 'failing' | 'unknown' | 'ok';
 
+/** What a set of results says on its own, whatever osquery and the scanner are doing now. */
+export type ResultsState = Extract<OverallState, 'failing' | 'unknown' | 'ok'>;
+
 export interface OverallInputs {
   osquery: OsquerydState;
   scanning: boolean;
@@ -18,6 +21,11 @@ export function overallState({ osquery, scanning, results }: OverallInputs): Ove
   if (scanning) return 'scanning';
   if (osquery !== 'running') return 'osquery-down';
   if (!results) return 'unknown';
+  return resultsState(results);
+}
+
+/** The verdict of results alone (a report's headline): the last steps of `overallState`. */
+export function resultsState(results: Pick<CheckResult, 'status' | 'confirmation'>[]): ResultsState {
   if (results.some((r) => r.status === 'fail' || r.status === 'error')) return 'failing';
   if (results.some((r) => r.status === 'unknown' && !r.confirmation)) return 'unknown';
   return 'ok';

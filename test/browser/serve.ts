@@ -12,6 +12,8 @@ export interface RunningServe {
   origin: string;
   port: number;
   token: string;
+  /** What a CLI command needs to reach this serve's Porchlight (its data dir, the stand-in). */
+  env: Record<string, string>;
   editFixture(change: (laptop: Laptop) => void): void;
   stop(): Promise<void>;
 }
@@ -20,8 +22,9 @@ export interface RunningServe {
 export async function startServe(args: string[] = [], env: Record<string, string> = {}): Promise<RunningServe> {
   const dir = tempDir('porchlight-browser-');
   const { fixture, edit } = copyDemoLaptop(dir);
+  const porchlightEnv = { STANDIN_FIXTURE: fixture, PORCHLIGHT_OSQUERYD: STANDIN_OSQUERYD, PORCHLIGHT_HOME: path.join(dir, 'data'), ...env };
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', ...args], {
-    env: standinEnv({ STANDIN_FIXTURE: fixture, PORCHLIGHT_OSQUERYD: STANDIN_OSQUERYD, PORCHLIGHT_HOME: path.join(dir, 'data'), ...env }),
+    env: standinEnv(porchlightEnv),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -42,6 +45,7 @@ export async function startServe(args: string[] = [], env: Record<string, string
     origin: parsed.origin,
     port: Number(parsed.port),
     token: parsed.pathname.split('/')[2]!,
+    env: porchlightEnv,
     editFixture: edit,
     async stop() {
       child.kill('SIGTERM');

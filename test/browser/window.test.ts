@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookServer } from '../helpers/alert-servers.js';
-import { removeTempDirs } from '../helpers/standin.js';
+import { removeTempDirs, runCli } from '../helpers/standin.js';
 import { ARTIFACTS, launchChromium, startServe, type RunningServe } from './serve.js';
 
 let browser: Browser;
@@ -224,6 +225,80 @@ describe('the Porchlight window in Chromium, against porchlight serve on the sta
     } finally {
       await webhook.stop();
     }
+  });
+
+  it("draws a check's history as a strip of status segments, each saying what it was on hover and focus", async () => {
+    const { serve, page } = await open();
+    serve.editFixture((laptop) => {
+      (laptop as typeof laptop & { files: Record<string, string> }).files['/etc/ufw/ufw.conf'] = 'ENABLED=yes\n';
+    });
+    await page.getByRole('button', { name: 'Scan now' }).click();
+    await expect.poll(() => checkRow(page, 'Firewall').getAttribute('aria-label')).toBe('Firewall: pass');
+    await checkRow(page, 'Firewall').click();
+    const strip = page.getByRole('group', { name: /^Firewall over time: 2 results from .* latest Pass$/ });
+    const segments = strip.getByRole('img');
+    await expect.poll(() => segments.count()).toBe(2);
+    expect(await segments.nth(0).getAttribute('aria-label')).toMatch(/^Fail, \d{4}-\d\d-\d\d \d\d:\d\d: No firewall is on$/);
+    expect(await segments.nth(0).getAttribute('class')).toBe('segment fill-fail');
+    expect(await segments.nth(1).locator('title').textContent()).toMatch(/^Pass, .*: The firewall is on \(ufw\)$/);
+    const caption = page.locator('figure.picture figcaption');
+    await segments.nth(0).hover();
+    await expect.poll(() => caption.textContent()).toMatch(/^Fail, .*: No firewall is on$/);
+    await page.mouse.move(0, 0);
+    await segments.nth(1).focus();
+    await expect.poll(() => caption.textContent()).toMatch(/^Pass, .*: The firewall is on \(ufw\)$/);
+    // The same history in words, for screen readers and anyone who prefers a list.
+    expect(await strip.getAttribute('aria-describedby')).toBe('history-list');
+    expect(await page.locator('#history-list li').count()).toBe(2);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'check-history-strip.png'), fullPage: true });
+  });
+
+  it('shows the last 30 days on the overview as daily bars of failed, unknown and passed checks', async () => {
+    const { page } = await open();
+    const trend = page.getByRole('group', { name: /^Last 30 days: scanned on 1 day; latest, \d{4}-\d\d-\d\d: 9 failed, 0 could not tell, 2 passed$/ });
+    await trend.waitFor();
+    const days = trend.getByRole('img');
+    expect(await days.count()).toBe(30);
+    expect(await days.nth(0).getAttribute('aria-label')).toMatch(/: no scan$/);
+    // The day of the first scan (today, unless the test straddles midnight).
+    const scanned = days.filter({ hasNot: page.locator('rect.fill-noscan') });
+    expect(await scanned.count()).toBe(1);
+    const today = scanned.first();
+    expect(await today.getAttribute('aria-label')).toMatch(/: 9 failed, 0 could not tell, 2 passed$/);
+    expect(await today.locator('rect.fill-failed').count()).toBe(1);
+    expect(await today.locator('rect.fill-passed').count()).toBe(1);
+    await today.focus();
+    await expect.poll(() => page.locator('figure.trend figcaption').textContent()).toMatch(/: 9 failed, 0 could not tell, 2 passed$/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'overview-trend.png'), fullPage: true });
+  });
+
+  it('exports the report as a file: HTML, JSON and CSV, the same as `porchlight report` writes', async () => {
+    const { serve, page } = await open();
+    const exportGroup = page.getByRole('group', { name: 'Export report' });
+    const save = async (format: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), exportGroup.getByRole('button', { name: format }).click()]);
+      const file = await download.path();
+      return { name: download.suggestedFilename(), text: readFileSync(file, 'utf8') };
+    };
+    const html = await save('HTML');
+    expect(html.name).toMatch(/^porchlight-report-\d{4}-\d\d-\d\d\.html$/);
+    expect(html.text).toContain('<h1 class="verdict-failing">Needs attention</h1>');
+    expect(html.text).toContain('<h2 id="title-browser-extensions">Browser extensions <span class="badge badge-fail">Fail</span></h2>');
+    expect(html.text).toContain('<svg class="strip"');
+    const saved = await save('JSON');
+    const json = JSON.parse(saved.text) as { schemaVersion: number; generatedAt: string; checks: { id: string; status: string }[] };
+    expect(json.schemaVersion).toBe(1);
+    expect(json.checks.find((c) => c.id === 'listening-ports')?.status).toBe('fail');
+    const csv = await save('CSV');
+    expect(csv.name).toMatch(/\.csv$/);
+    expect(csv.text.split('\r\n')[0]).toMatch(/^check_id,check,/);
+    await exportGroup.screenshot({ path: path.join(ARTIFACTS, 'export-report.png') });
+
+    // What the window saved is what the CLI writes from the same Porchlight (only the moment it was made differs).
+    const cli = await runCli(['report', '--format', 'json'], serve.env);
+    expect(cli.code, cli.stderr).toBe(0);
+    const fromCli = JSON.parse(cli.stdout) as typeof json;
+    expect({ ...fromCli, generatedAt: json.generatedAt }).toEqual(json);
   });
 
   it('labels demo data clearly', async () => {

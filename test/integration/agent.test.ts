@@ -135,6 +135,33 @@ describe('Agent on the stand-in osqueryd with a realistic laptop', () => {
     ]);
   });
 
+  it('gives a process that has not scanned the latest results from the history, and the daily trend', async () => {
+    const { agent, dataDir } = makeAgent();
+    const firstScan = nextEvent(agent, 'scan-finished');
+    await agent.start();
+    const scanned = await firstScan;
+    const bob = scanned.results.find((r) => r.checkId === 'administrator-accounts')!.findings.find((f) => f.title === 'bob is an administrator')!;
+    await agent.stop();
+
+    const settings = openConfSettings(dataDir);
+    const reader = new Agent({ dataDir, settings: settings.store, platform: 'linux', role: 'one-shot', osquerydPath: '/nonexistent/osqueryd' });
+    agents.push(reader);
+    await reader.start();
+    expect(reader.lastReport()?.scanId).toBe(scanned.scanId);
+    const summaries = (results: typeof scanned.results) => results.map((r) => [r.checkId, r.status, r.summary, r.findings.length]);
+    expect(summaries(reader.lastReport()!.results)).toEqual(summaries(scanned.results));
+    const changed = nextEvent(reader, 'results-changed');
+    reader.acknowledge(bob.id);
+    const admin = (await changed).results.find((r) => r.checkId === 'administrator-accounts');
+    expect(admin).toMatchObject({ status: 'pass', summary: 'Nothing needs attention (1 acknowledged, 1 listed for you to see)' });
+    // Reading the history needs no osqueryd (this one names none that exists).
+    expect(reader.osqueryStatus().state).toBe('stopped');
+
+    const trend = reader.trend(30);
+    expect(trend).toHaveLength(30);
+    expect(trend.filter((day) => day.scans > 0)).toEqual([expect.objectContaining({ scans: 1, failed: 9, unknown: 0, passed: 2 })]);
+  });
+
   it('shares one scan between callers instead of overlapping', async () => {
     const { agent } = makeAgent();
     const firstScan = nextEvent(agent, 'scan-finished');

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { StoredFindingDto } from '../../../src/api/contract';
 import { Empty, ErrorMessage, formatTime, Loading } from '../components/Feedback';
+import { HistoryStrip } from '../components/HistoryStrip';
 import { StatusBadge } from '../components/StatusBadge';
 import { useApp, useLoad } from '../state';
 import { runsInApp } from '../transport';
@@ -158,7 +159,9 @@ export function CheckDetail({ id }: { id: string }) {
         {history.length === 0 ? (
           <Empty>No history yet.</Empty>
         ) : (
-          <ol className="timeline">
+          <>
+            <HistoryStrip title={check.title} history={history} describedBy="history-list" />
+            <ol className="timeline" id="history-list">
             {[...history].reverse().map((entry) => (
               <li key={`${entry.firstAt}-${entry.status}`}>
                 <StatusBadge status={entry.status} /> {entry.summary}
@@ -168,7 +171,8 @@ export function CheckDetail({ id }: { id: string }) {
                 </span>
               </li>
             ))}
-          </ol>
+            </ol>
+          </>
         )}
       </section>
     </article>

@@ -1,6 +1,7 @@
 import { useId, useMemo, useState } from 'react';
 import type { TableDto } from '../../../src/api/contract';
 import { ErrorMessage, Loading } from '../components/Feedback';
+import { download } from '../download';
 import { useApp, useLoad } from '../state';
 import { toCsv } from '../../../src/api/csv';
 import { errorMessage } from '../../../src/api/error-message';
@@ -147,11 +148,3 @@ function ResultGrid({ outcome }: { outcome: QueryOutcome }) {
   );
 }
 
-function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(url);
-}

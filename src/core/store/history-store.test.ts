@@ -48,6 +48,21 @@ describe('HistoryStore', () => {
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM check_states').get()).toEqual({ n: 2 });
   });
 
+  it("gives each check's latest result run, the latest scan that recorded results, and when scans finished", () => {
+    const { store } = open();
+    scan(store, 1000, [{ checkId: 'firewall', status: 'pass', summary: 'on', reason: '' }, { checkId: 'ports', status: 'fail', summary: '1', reason: '' }]);
+    scan(store, 2000, [{ checkId: 'firewall', status: 'fail', summary: 'off', reason: '' }]);
+    store.failScan(store.beginScan('schedule', 3000), 'osqueryd closed the connection', 3001);
+    expect([...store.latestStates().values()].map((s) => [s.checkId, s.status, s.firstAt]).sort()).toEqual([
+      ['firewall', 'fail', 2000],
+      ['ports', 'fail', 1000],
+    ]);
+    expect(store.lastScan()).toMatchObject({ status: 'failed', startedAt: 3000 });
+    expect(store.lastScan({ ok: true })).toMatchObject({ status: 'ok', startedAt: 2000, finishedAt: 2000 });
+    expect(store.scanTimes(0)).toEqual([1000, 2000]);
+    expect(store.scanTimes(1500)).toEqual([2000]);
+  });
+
   it('says which findings are new and which are resolved, scan to scan', () => {
     const { store } = open();
     const result = (findings: Finding[]): CheckResultRecord => ({ checkId: 'ports', status: 'fail', summary: '', reason: '', findings });

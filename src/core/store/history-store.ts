@@ -116,6 +116,28 @@ function toFinding(row: FindingRow): StoredFinding {
   };
 }
 
+interface StateRow {
+  check_id: string;
+  status: CheckStatus;
+  summary: string;
+  reason: string;
+  finding_count: number;
+  first_at: number;
+  last_at: number;
+}
+
+function toState(row: StateRow): CheckStateRecord {
+  return {
+    checkId: row.check_id,
+    status: row.status,
+    summary: row.summary,
+    reason: row.reason,
+    findingCount: row.finding_count,
+    firstAt: row.first_at,
+    lastAt: row.last_at,
+  };
+}
+
 export interface OpenedStore {
   store: HistoryStore;
   /** Set when a corrupt database was moved aside: what happened and where the old file is. */
@@ -369,33 +391,38 @@ finding(checkId: string, key: string, now: number = Date.now()): StoredFinding |
       `SELECT check_id, status, summary, reason, finding_count, first_at, last_at FROM check_states
        WHERE (@checkId IS NULL OR check_id = @checkId) AND last_at >= @since
        ORDER BY first_at, id`,
-    ).all({ checkId: options.checkId ?? null, since: options.since ?? 0 }) as {
-      check_id: string;
-      status: CheckStatus;
-      summary: string;
-      reason: string;
-      finding_count: number;
-      first_at: number;
-      last_at: number;
-    }[];
-    return rows.map((row) => ({
-      checkId: row.check_id,
-      status: row.status,
-      summary: row.summary,
-      reason: row.reason,
-      findingCount: row.finding_count,
-      firstAt: row.first_at,
-      lastAt: row.last_at,
-    }));
+    ).all({ checkId: options.checkId ?? null, since: options.since ?? 0 }) as StateRow[];
+    return rows.map(toState);
   }
 
-  lastScan(): ScanRecord | undefined {
-    const row = this.sql("SELECT id, started_at, finished_at, trigger, status, error FROM scans WHERE status != 'running' ORDER BY id DESC LIMIT 1").get() as
+  /** Each check's latest result run, by check id. */
+  latestStates(): Map<string, CheckStateRecord> {
+    const rows = this.sql(
+      `SELECT check_id, status, summary, reason, finding_count, first_at, last_at FROM check_states s
+       WHERE id = (SELECT id FROM check_states WHERE check_id = s.check_id ORDER BY first_at DESC, id DESC LIMIT 1)`,
+    ).all() as StateRow[];
+    return new Map(rows.map((row) => [row.check_id, toState(row)]));
+  }
+
+  /** The latest scan that ended (ok or failed); `{ ok: true }`: the latest that recorded results. */
+  lastScan(options: { ok?: boolean } = {}): ScanRecord | undefined {
+    const row = this.sql(
+      `SELECT id, started_at, finished_at, trigger, status, error FROM scans
+       WHERE status != 'running' AND (@ok = 0 OR status = 'ok') ORDER BY id DESC LIMIT 1`,
+    ).get({ ok: options.ok ? 1 : 0 }) as
       | { id: number; started_at: number; finished_at: number | null; trigger: string; status: ScanRecord['status']; error: string | null }
       | undefined;
     return row
       ? { id: row.id, startedAt: row.started_at, finishedAt: row.finished_at, trigger: row.trigger, status: row.status, error: row.error }
       : undefined;
+  }
+
+  /** When the scans that recorded results since `since` finished, oldest first. */
+  scanTimes(since: number): number[] {
+    const rows = this.sql("SELECT finished_at FROM scans WHERE status = 'ok' AND finished_at >= ? ORDER BY finished_at").all(since) as {
+      finished_at: number;
+    }[];
+    return rows.map((row) => row.finished_at);
   }
 
   /** Deletes scans, result runs and resolved findings older than `days`; expired acknowledgements too. */
