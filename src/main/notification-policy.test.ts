@@ -39,6 +39,8 @@ function report(scanId: number, statuses: Record<string, 'pass' | 'fail'>, newFi
       title: checkId,
       category: 'custom',
       severity: 'medium',
+      source: { kind: 'builtin', name: 'Built-in' },
+      resolution: '',
       status,
       summary: `${checkId} is ${status}`,
       reason: '',
@@ -46,7 +48,7 @@ function report(scanId: number, statuses: Record<string, 'pass' | 'fail'>, newFi
       confirmation: null,
       queryMs: 0,
     })),
-    changes: { new: newFindings, resolved: [] },
+    changes: { new: newFindings, resolved: [], failing: [], fixed: [] },
   };
 }
 

@@ -7,6 +7,7 @@ const CHECK_LABELS: Record<CheckResultDto['status'], string> = {
   unknown: 'Unknown',
   not_applicable: 'Not on this OS',
   error: 'Error',
+  manual: 'By hand',
 };
 
 /** A check's status; an unknown one the owner confirmed says so, distinct from a pass. */
