@@ -2,6 +2,7 @@ import type { Agent } from '../core/agent.js';
 import { CheckNotFoundError, NotConfirmableError } from '../core/checks/owner-confirmation.js';
 import { SinkNotRemovableError, UnknownSinkError } from '../core/notify/alerts.js';
 import { EndpointError } from '../core/notify/endpoint.js';
+import { resultSource } from '../core/checks/scanner.js';
 import { osqueryTablesFor } from '../core/osquery/schema.js';
 import { resultsState } from '../core/overall-state.js';
 import { ApiError } from './call-result.js';
@@ -24,9 +25,9 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
   return {
     getStatus: async () => agent.status(),
     scanNow: ({ only, trigger }) => {
-      const known = new Set(agent.checks().map((c) => c.id));
-      const unknown = (only ?? []).filter((id) => !known.has(id));
-      if (unknown.length) throw new ApiError('not-found', `unknown check ${unknown.join(', ')}; \`porchlight checks list\` shows them`);
+      const known = agent.checks().map((c) => c.id);
+      const unknown = (only ?? []).filter((id) => !known.includes(id));
+      if (unknown.length) throw new ApiError('not-found', unknownChecks(unknown, known));
       return agent.scanNow(trigger ?? 'manual', only);
     },
     getLastReport: async () => {
@@ -38,9 +39,20 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
       return agent.checks().map((check) => ({
         id: check.id,
         title: check.title,
+        category: check.category,
+        severity: check.severity,
         enabled: !disabled.has(check.id),
         appliesHere: agent.platform in check.queries,
+        source: { ...resultSource(check), file: check.source.from ?? check.source.file ?? null },
       }));
+    },
+    setChecksEnabled: async ({ checkIds, source, enabled }) => {
+      const checks = agent.checks();
+      const ids = source === undefined ? (checkIds ?? []) : checks.filter((check) => resultSource(check).name === source).map((check) => check.id);
+      const unknown = ids.filter((id) => !checks.some((check) => check.id === id));
+      if (unknown.length) throw new ApiError('not-found', unknownChecks(unknown, checks.map((check) => check.id)));
+      if (ids.length === 0) throw new ApiError('not-found', `no checks come from "${source}"; \`porchlight checks list\` shows where each comes from`);
+      return { checks: ids.length, settings: agent.setChecksEnabled(ids, enabled) };
     },
     getCheck: async ({ id }) => {
       const check = agent.checks().find((c) => c.id === id);
@@ -57,6 +69,10 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
           requires: query?.requires ?? [],
           appliesHere: platform in check.queries,
           source: check.source.origin,
+          sourceName: resultSource(check).name,
+          fleet: check.fleet
+            ? { policy: check.fleet.policy, purpose: check.fleet.purpose ?? null, tags: check.fleet.tags, critical: check.fleet.critical }
+            : null,
           visibility: query?.visibility ?? null,
           selfCheck: query?.selfCheck ? { steps: query.selfCheck.steps, confirmation: query.selfCheck.confirmation ?? null } : null,
           remediation: {
@@ -142,6 +158,14 @@ async function alertCall<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof EndpointError || error instanceof SinkNotRemovableError) throw new ApiError('invalid-request', error.message);
     throw error;
   }
+}
+
+/** Unknown check ids, said briefly: a few of them, and the known ids that look most like them. */
+function unknownChecks(unknown: string[], known: string[]): string {
+  const shown = unknown.slice(0, 3).join(', ') + (unknown.length > 3 ? ` and ${unknown.length - 3} more` : '');
+  const near = known.filter((id) => unknown.some((wrong) => id.includes(wrong) || wrong.includes(id))).slice(0, 3);
+  const hint = near.length ? ` (did you mean ${near.join(', ')}?)` : '';
+  return `unknown check ${shown}; \`porchlight checks list\` shows them${hint}`;
 }
 
 function notFound(findingId: string): never {

@@ -9,6 +9,7 @@ export const CHECK_STATUS_TEXT: Record<CheckStatus, string> = {
   unknown: 'Unknown',
   not_applicable: 'Not on this OS',
   error: 'Error',
+  manual: 'By hand',
 };
 
 /** The owner's own word on an unknown check: said as theirs, never as a pass. */

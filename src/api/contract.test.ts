@@ -24,6 +24,14 @@ describe('API contract', () => {
     expect(API.getStatus.request.safeParse({ sneaky: true }).success).toBe(false);
   });
 
+  it('turns checks on or off by ids or by a source, never both or neither', () => {
+    const request = API.setChecksEnabled.request;
+    expect(request.safeParse({ source: 'cis-policy-queries', enabled: false }).success).toBe(true);
+    expect(request.safeParse({ checkIds: ['firewall'], enabled: true }).success).toBe(true);
+    expect(request.safeParse({ enabled: true }).error?.issues.map((i) => i.message)).toEqual(['give checkIds or a source']);
+    expect(request.safeParse({ checkIds: ['firewall'], source: 'Built-in', enabled: true }).success).toBe(false);
+  });
+
   it('opens only web pages and the OS settings deep links remediation uses', () => {
     for (const url of ['https://support.apple.com/x', 'x-apple.systempreferences:com.apple.preference.security?FileVault', 'ms-settings:windowsupdate']) {
       expect(isOpenableLink(url), url).toBe(true);

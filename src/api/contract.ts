@@ -48,17 +48,25 @@ export const storedFindingSchema = resultFindingSchema.extend({
 /** The owner's "I checked, it is on" for a check osquery cannot see; the check stays unknown. */
 export const ownerConfirmationSchema = z.object({ statement: z.string(), confirmedAt: timestamp, expiresAt: timestamp });
 
+/** Where a check comes from: built-in, one of the owner's check files, or a set imported from Fleet policies. */
+export const checkSourceSchema = z.object({ kind: z.enum(['builtin', 'user', 'fleet']), name: z.string() });
+
 export const checkResultSchema = z.object({
   checkId: z.string(),
   title: z.string(),
   category: z.string(),
   severity: severitySchema,
+  source: checkSourceSchema,
+  /** What to do about it (an imported policy's `resolution`). */
+  resolution: z.string(),
   status: checkStatus,
   summary: z.string(),
   reason: z.string(),
   findings: z.array(resultFindingSchema),
   confirmation: ownerConfirmationSchema.nullable(),
 });
+
+const checkChangeSchema = z.object({ checkId: z.string(), title: z.string(), source: checkSourceSchema });
 
 export const scanReportSchema = z.object({
   scanId: z.number().int(),
@@ -67,7 +75,13 @@ export const scanReportSchema = z.object({
   startedAt: timestamp,
   finishedAt: timestamp,
   results: z.array(checkResultSchema),
-  changes: z.object({ new: z.array(storedFindingSchema), resolved: z.array(storedFindingSchema) }),
+  changes: z.object({
+    new: z.array(storedFindingSchema),
+    resolved: z.array(storedFindingSchema),
+    /** Policy checks that started failing since their previous result, and ones that pass again. */
+    failing: z.array(checkChangeSchema),
+    fixed: z.array(checkChangeSchema),
+  }),
 });
 
 export const historyEntrySchema = z.object({
@@ -120,7 +134,11 @@ export const checkDetailSchema = z.object({
     /** What osquery would need here to see everything this check looks at. */
     requires: z.array(z.string()),
     appliesHere: z.boolean(),
-    source: z.enum(['builtin', 'user']),
+    source: z.enum(['builtin', 'user', 'fleet']),
+    /** "Built-in", the owner's check file, or the imported set's name. */
+    sourceName: z.string(),
+    /** What an imported Fleet policy kept of Fleet's fields. */
+    fleet: z.object({ policy: z.string(), purpose: z.string().nullable(), tags: z.array(z.string()), critical: z.boolean() }).nullable(),
     /** What osquery, running as this user, can and cannot see for this check here. */
     visibility: z.string().nullable(),
     /** How the owner can see it themselves when osquery cannot, and what they may confirm. */
@@ -203,7 +221,26 @@ export const API = {
   getCheck: { request: z.object({ id: z.string().min(1).max(100) }).strict(), response: checkDetailSchema },
   listChecks: {
     request: empty,
-    response: z.array(z.object({ id: z.string(), title: z.string(), enabled: z.boolean(), appliesHere: z.boolean() })),
+    response: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        category: z.string(),
+        severity: severitySchema,
+        enabled: z.boolean(),
+        appliesHere: z.boolean(),
+        /** With the file an imported set came from (or the owner's check file); null for built-ins. */
+        source: checkSourceSchema.extend({ file: z.string().nullable() }),
+      }),
+    ),
+  },
+  /** Turns checks on or off: the named ones, or every check of a source (an imported set). */
+  setChecksEnabled: {
+    request: z
+      .object({ checkIds: z.array(z.string().min(1).max(100)).max(5_000).optional(), source: z.string().min(1).max(300).optional(), enabled: z.boolean() })
+      .strict()
+      .refine((request) => (request.checkIds === undefined) !== (request.source === undefined), 'give checkIds or a source'),
+    response: z.object({ checks: z.number().int(), settings: settingsSchemaDto }),
   },
   listFindings: {
     request: z.object({ includeResolved: z.boolean().optional() }).strict(),
@@ -348,6 +385,8 @@ export type PorchlightApi = { [M in ApiMethod]: (request: ApiRequest<M>) => Prom
 export type Status = ApiResponse<'getStatus'>;
 export type ScanReportDto = ApiResponse<'scanNow'>;
 export type CheckResultDto = z.output<typeof checkResultSchema>;
+export type CheckSourceDto = z.output<typeof checkSourceSchema>;
+export type CheckListItem = ApiResponse<'listChecks'>[number];
 export type StoredFindingDto = z.output<typeof storedFindingSchema>;
 export type CheckDetail = ApiResponse<'getCheck'>;
 export type OwnerConfirmationDto = z.output<typeof ownerConfirmationSchema>;

@@ -11,7 +11,7 @@ import type { Command, CommandIo } from './commands/command.js';
 import { alertsAddCommand, alertsListCommand, alertsRemoveCommand, alertsTestCommand } from './commands/alerts.js';
 import { checkCommand } from './commands/check.js';
 import { confirmCommand } from './commands/confirm.js';
-import { checksImportCommand, checksListCommand } from './commands/checks.js';
+import { checksDisableCommand, checksEnableCommand, checksImportCommand, checksListCommand } from './commands/checks.js';
 import { daemonCommand } from './commands/daemon.js';
 import { ackCommand, findingsCommand, historyCommand } from './commands/findings.js';
 import { osqueryRunCommand } from './commands/osquery-run.js';
@@ -26,6 +26,8 @@ export const COMMANDS: Command[] = [
   checkCommand,
   checksListCommand,
   checksImportCommand,
+  checksEnableCommand,
+  checksDisableCommand,
   findingsCommand,
   ackCommand,
   confirmCommand,
@@ -43,17 +45,22 @@ export const COMMANDS: Command[] = [
   osqueryStatusCommand,
 ];
 
-function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  return `Usage: porchlight <command> [options]
+function usage(commands = COMMANDS, what = '<command>'): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return `Usage: porchlight ${what} [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Run \`porchlight <command> --help\` for a command's options.
 
 ${COMMON_HELP}
 `;
+}
+
+/** The commands whose names start with `word` and have more words (`checks` → checks list, checks import, …). */
+function subcommands(word: string | undefined): Command[] {
+  return COMMANDS.filter((c) => c.name.startsWith(`${word} `));
 }
 
 /** Finds the command named by the leading words of argv (`osquery status` before `osquery`). */
@@ -73,6 +80,13 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
     return first === undefined ? 2 : 0;
   }
   const found = findCommand(argv);
+  const family = subcommands(first);
+  if (!found && family.length > 0) {
+    const wantsHelp = argv[1] === undefined || argv[1] === '--help' || argv[1] === '-h' || argv[1] === 'help';
+    if (!wantsHelp) io.err(`porchlight: unknown command '${first} ${argv[1]}'\n\n`);
+    (wantsHelp && argv[1] !== undefined ? io.out : io.err)(usage(family, `${first} <command>`));
+    return wantsHelp && argv[1] !== undefined ? 0 : 2;
+  }
   if (!found) {
     io.err(`porchlight: unknown command '${argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')}'\n\n${usage()}`);
     return 2;
@@ -146,11 +160,27 @@ function isMain(): boolean {
   }
 }
 
+/**
+ * Writes to a stream until its reader goes away: `porchlight checks list | head -3` closes the pipe
+ * after three lines, and the rest of the output is dropped quietly instead of failing with EPIPE.
+ */
+function writer(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
+}
+
 if (isMain()) {
   const code = await runCli(process.argv.slice(2), {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: writer(process.stdout),
+    err: writer(process.stderr),
     env: process.env,
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
   });
   process.exitCode = code;
 }

@@ -401,6 +401,24 @@ export class Agent extends TypedEmitter<AgentEvents> {
     return this.alerts.register(sink);
   }
 
+  /**
+   * Turns checks on or off (an imported set at once, say) through the settings. A check turned off
+   * leaves the latest results at once; one turned on has a result from the next scan.
+   */
+  setChecksEnabled(checkIds: readonly string[], enabled: boolean): Settings {
+    const disabled = new Set(this.settingsStore.get().disabledChecks);
+    for (const id of checkIds) {
+      if (enabled) disabled.delete(id);
+      else disabled.add(id);
+    }
+    const updated = this.updateSettings({ disabledChecks: [...disabled] });
+    if (!enabled && this.last?.results.some((result) => disabled.has(result.checkId))) {
+      this.last = { ...this.last, results: this.last.results.filter((result) => !disabled.has(result.checkId)) };
+      this.emit('results-changed', this.last);
+    }
+    return updated;
+  }
+
   /** Skips scheduled scans for `minutes` (0 resumes). A scan asked for by the owner still runs. */
   pause(minutes: number): void {
     this.pausedUntilMs = minutes > 0 ? Date.now() + minutes * 60_000 : null;

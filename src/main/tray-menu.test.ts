@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import type { CheckStatus } from '../core/checks/definition.js';
 import { trayMenu, trayTooltip, type MenuItemSpec, type TrayState } from './tray-menu.js';
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0);
+const BUILTIN = { kind: 'builtin', name: 'Built-in' } as const;
 const base: TrayState = {
   overall: 'ok',
   lastScanAt: NOW - 5 * 60_000,
   checks: [
-    { checkId: 'disk-encryption', title: 'Disk encryption', status: 'pass', summary: 'The startup disk is encrypted' },
-    { checkId: 'screen-lock', title: 'Screen lock', status: 'not_applicable', summary: 'Not checked on Linux' },
+    { checkId: 'disk-encryption', title: 'Disk encryption', status: 'pass', summary: 'The startup disk is encrypted', source: BUILTIN },
+    { checkId: 'screen-lock', title: 'Screen lock', status: 'not_applicable', summary: 'Not checked on Linux', source: BUILTIN },
   ],
   attention: [],
   osquery: { state: 'running' },
@@ -46,7 +48,7 @@ describe('tray menu model', () => {
     const state: TrayState = {
       ...base,
       overall: 'failing',
-      checks: [{ checkId: 'listening-ports', title: 'Services open to the network', status: 'fail', summary: '2 findings need attention' }],
+      checks: [{ checkId: 'listening-ports', title: 'Services open to the network', status: 'fail', summary: '2 findings need attention', source: BUILTIN }],
       attention: Array.from({ length: 7 }, (_, i) => ({ id: `f${i}`, checkId: 'listening-ports', title: `listener ${i}` })),
     };
     const items = trayMenu(state);
@@ -61,9 +63,21 @@ describe('tray menu model', () => {
     const state: TrayState = {
       ...base,
       overall: 'unknown',
-      checks: [{ checkId: 'disk-encryption', title: 'Disk encryption', status: 'unknown', summary: 'Cannot tell: needs administrator rights' }],
+      checks: [{ checkId: 'disk-encryption', title: 'Disk encryption', status: 'unknown', summary: 'Cannot tell: needs administrator rights', source: BUILTIN }],
     };
     expect(labels(trayMenu(state))).toContain('? Disk encryption — Cannot tell: needs administrator rights');
+  });
+
+  it('an imported set of hundreds of checks is one line saying what needs a look; checks by hand never fail it', () => {
+    const cis = { kind: 'fleet', name: 'cis-policy-queries' } as const;
+    const imported = (status: CheckStatus, n: number, from = 0) =>
+      Array.from({ length: n }, (_, i) => ({ checkId: `fleet-${status}-${from + i}`, title: `Policy ${from + i}`, status, summary: '', source: cis }));
+    const failing = trayMenu({ ...base, checks: [...base.checks!, ...imported('fail', 30), ...imported('error', 25), ...imported('manual', 120), ...imported('pass', 20)] });
+    expect(labels(failing).filter((label) => label?.includes('cis-policy-queries'))).toEqual(['✗ cis-policy-queries — 30 failing, 25 could not run']);
+    expect(labels(failing)).toContain('✓ Disk encryption');
+    const byHand = trayMenu({ ...base, checks: [...imported('manual', 120), ...imported('pass', 20)] });
+    expect(labels(byHand)).toContain('✓ cis-policy-queries — 20 passing, 120 to check by hand');
+    expect(find(byHand, '✓ cis-policy-queries — 20 passing, 120 to check by hand')?.action).toEqual({ kind: 'open-window' });
   });
 
   it('osquery not running: scanning is disabled, the reason is shown, and Restart osquery appears when it failed', () => {

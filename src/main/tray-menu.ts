@@ -29,6 +29,8 @@ export interface TrayCheck {
   title: string;
   status: CheckStatus;
   summary: string;
+  /** Built-in checks have a line each; every other source (an imported set of hundreds) has one line. */
+  source: { kind: 'builtin' | 'user' | 'fleet'; name: string };
 }
 
 export interface TrayFinding {
@@ -57,7 +59,21 @@ const STATUS_MARK: Record<TrayCheck['status'], string> = {
   error: '!',
   unknown: '?',
   not_applicable: '–',
+  manual: '✎',
 };
+
+/** A source's line: its most pressing status, and how many checks fail, could not run or cannot tell. */
+function sourceLine(name: string, checks: TrayCheck[]): MenuItemSpec {
+  const counted = (status: CheckStatus) => checks.filter((check) => check.status === status).length;
+  const worst = (['fail', 'error', 'unknown'] as const).find((status) => counted(status) > 0) ?? 'pass';
+  const needs = [
+    counted('fail') && `${counted('fail')} failing`,
+    counted('error') && `${counted('error')} could not run`,
+    counted('unknown') && `${counted('unknown')} cannot tell`,
+  ].filter(Boolean);
+  const rest = needs.length ? needs.join(', ') : `${counted('pass')} passing${counted('manual') ? `, ${counted('manual')} to check by hand` : ''}`;
+  return { label: `${STATUS_MARK[worst]} ${name} — ${rest}`, action: { kind: 'open-window' } };
+}
 
 const MAX_ATTENTION = 5;
 
@@ -86,10 +102,16 @@ export function trayMenu(state: TrayState): MenuItemSpec[] {
   items.push(separator);
 
   const shown = (state.checks ?? []).filter((check) => check.status !== 'not_applicable');
+  const sources = new Map<string, TrayCheck[]>();
   for (const check of shown) {
+    if (check.source.kind !== 'builtin') {
+      sources.set(check.source.name, [...(sources.get(check.source.name) ?? []), check]);
+      continue;
+    }
     const detail = check.status === 'pass' ? '' : ` — ${check.summary}`;
     items.push({ label: `${STATUS_MARK[check.status]} ${check.title}${detail}`, action: { kind: 'open-window', checkId: check.checkId } });
   }
+  for (const [name, checks] of sources) items.push(sourceLine(name, checks));
   if (state.attention.length > 0) {
     const attention: MenuItemSpec[] = state.attention
       .slice(0, MAX_ATTENTION)

@@ -18,11 +18,16 @@ export interface RunningServe {
   stop(): Promise<void>;
 }
 
-/** `porchlight serve` as a real process on the stand-in osqueryd with a copy of the demo laptop. */
-export async function startServe(args: string[] = [], env: Record<string, string> = {}): Promise<RunningServe> {
+/**
+ * `porchlight serve` as a real process on the stand-in osqueryd with a copy of the demo laptop;
+ * `prepare` sets up its data dir first (imports policies, say).
+ */
+export async function startServe(args: string[] = [], env: Record<string, string> = {}, prepare?: (dataDir: string) => void): Promise<RunningServe> {
   const dir = tempDir('porchlight-browser-');
   const { fixture, edit } = copyDemoLaptop(dir);
-  const porchlightEnv = { STANDIN_FIXTURE: fixture, PORCHLIGHT_OSQUERYD: STANDIN_OSQUERYD, PORCHLIGHT_HOME: path.join(dir, 'data'), ...env };
+  const dataDir = path.join(dir, 'data');
+  prepare?.(dataDir);
+  const porchlightEnv = { STANDIN_FIXTURE: fixture, PORCHLIGHT_OSQUERYD: STANDIN_OSQUERYD, PORCHLIGHT_HOME: dataDir, ...env };
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', ...args], {
     env: standinEnv(porchlightEnv),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -49,9 +49,9 @@ describe('porchlight check', () => {
   it('prints the versioned JSON report, and the next scan says what changed', async () => {
     const { porchlight, edit } = laptop();
     const first = JSON.parse((await porchlight(['check', '--json'])).stdout) as CheckJson;
-    expect(first.schemaVersion).toBe(2);
+    expect(first.schemaVersion).toBe(3);
     expect(first.scan).toMatchObject({ osquery: 'own', platform: 'linux' });
-    expect(first.counts).toEqual({ pass: 2, fail: 9, unknown: 0, not_applicable: 4, error: 0 });
+    expect(first.counts).toEqual({ pass: 2, fail: 9, unknown: 0, not_applicable: 4, error: 0, manual: 0 });
 
     edit((data) => {
       data.tables.process_open_sockets = data.tables.process_open_sockets!.filter((row) => row.local_port !== 3000);
@@ -148,7 +148,7 @@ describe('porchlight check', () => {
 });
 
 describe('porchlight checks', () => {
-  it('imports Fleet policies, lists them as yours, and runs them', async () => {
+  it('imports Fleet policies as a set, lists them under it, and runs them', async () => {
     const { porchlight, dir } = laptop();
     const file = path.join(dir, 'family-policies.yml');
     writeFileSync(
@@ -170,23 +170,24 @@ spec:
     );
     const imported = await porchlight(['checks', 'import', file]);
     expect(imported.code).toBe(0);
-    expect(imported.stdout).toMatch(/^Imported 1 policy into .*fleet-family-policies\.json \(skipped 1 document of other kinds\)$/m);
+    expect(imported.stdout).toContain(`Imported 1 of 1 policy from ${file} as "family-policies".`);
+    expect(imported.stdout).toContain('Skipped 1 document that is not a policy here: 1 label.');
+    expect(imported.stdout).toMatch(/^ {2}fleet-firewall-service-active {2}Firewall service active$/m);
     const list = await porchlight(['checks', 'list']);
-    expect(list.stdout).toMatch(/^fleet-firewall-service-active\s+Firewall service active {2}\(yours\)$/m);
+    expect(list.stdout).toContain(`\nfamily-policies — 1 check imported from ${file}\nfleet-firewall-service-active  Firewall service active\n`);
     expect(list.stdout).toMatch(/^gatekeeper\s+Gatekeeper {2}\(not on this OS\)$/m);
     const run = await porchlight(['check', '--only', 'fleet-firewall-service-active']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^pass\s+Firewall service active\s+Passed$/m);
   });
 
-  it('reports a broken policy file by file, document and field, and imports nothing', async () => {
+  it('refuses a broken policy by document, name and field, and imports nothing when nothing is left', async () => {
     const { porchlight, dir } = laptop();
     const file = path.join(dir, 'bad.yml');
     writeFileSync(file, 'apiVersion: v1\nkind: policy\nspec:\n  name: No query here\n');
     const result = await porchlight(['checks', 'import', file]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`${file}, document 1: spec.query:`);
-    expect(result.stderr).toContain('Nothing was imported.');
+    expect(result.stdout).toBe(`Nothing was imported from ${file}.\nRefused 1 document:\n  document 1 "No query here": spec.query: missing (a policy needs its SQL)\n`);
   });
 });
 

@@ -52,6 +52,8 @@ function detail(result: CheckResultDto, history: HistoryEntryDto[], extra: Parti
       requires: [],
       appliesHere: result.status !== 'not_applicable',
       source: 'builtin',
+      sourceName: 'Built-in',
+      fleet: null,
       visibility: null,
       selfCheck: null,
       remediation: { summary: `Fix ${result.title}.`, steps: [`Open the settings for ${result.title}.`], links: [] },
@@ -63,7 +65,15 @@ function detail(result: CheckResultDto, history: HistoryEntryDto[], extra: Parti
   };
 }
 
-const base = { category: 'system', severity: 'high' as const, reason: '', findings: [], confirmation: null };
+const base = {
+  category: 'system',
+  severity: 'high' as const,
+  source: { kind: 'builtin' as const, name: 'Built-in' },
+  resolution: '',
+  reason: '',
+  findings: [],
+  confirmation: null,
+};
 
 /** A Windows laptop's report: hostile extension names, a confirmed check, an error, a check with a history. */
 export function sampleReportData(): ReportData {
@@ -110,7 +120,7 @@ export function sampleReportData(): ReportData {
     platform: 'windows',
     demo: false,
     verdict: 'failing',
-    report: { scanId: 42, trigger: 'schedule', platform: 'windows', startedAt: SCANNED - 2_000, finishedAt: SCANNED, results, changes: { new: [], resolved: [] } },
+    report: { scanId: 42, trigger: 'schedule', platform: 'windows', startedAt: SCANNED - 2_000, finishedAt: SCANNED, results, changes: { new: [], resolved: [], failing: [], fixed: [] } },
     checks: [
       detail(extensions, [run('fail', extensions.summary, SCANNED - 3 * DAY, SCANNED, 'x', 2)]),
       detail(disk, [run('unknown', 'Cannot tell: no rights', SCANNED - 10 * DAY, SCANNED - 7 * DAY), run('unknown', disk.summary, SCANNED - 7 * DAY, SCANNED)], {

@@ -1,7 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent, type AgentEvents } from '../../src/core/agent.js';
+import { importFleetPolicies } from '../../src/core/checks/fleet/fleet-import.js';
+import { builtinChecks } from '../../src/core/checks/loader.js';
+import type { ScanReport } from '../../src/core/checks/scanner.js';
 import { processAlive } from '../../src/core/osquery/process-control.js';
 import { openConfSettings } from '../../src/core/settings/conf-settings.js';
 import { copyDemoLaptop, FAST_TIMINGS, removeTempDirs, STANDIN_OSQUERYD, standinEnv, tempDir } from '../helpers/standin.js';
@@ -113,7 +116,7 @@ describe('Agent on the stand-in osqueryd with a realistic laptop', () => {
     expect((await resolved).checkId).toBe('listening-ports');
 
     const again = await agent.scanNow();
-    expect(again.changes).toEqual({ new: [], resolved: [] });
+    expect(again.changes).toEqual({ new: [], resolved: [], failing: [], fixed: [] });
   });
 
   it('an acknowledged finding stops failing its check but stays listed', async () => {
@@ -218,5 +221,71 @@ describe('Agent on the stand-in osqueryd with a realistic laptop', () => {
     await restarted;
     const report = await agent.scanNow('after-crash');
     expect(report.results.find((r) => r.checkId === 'disk-encryption')?.status).toBe('pass');
+  });
+});
+
+describe('Agent with imported Fleet policies', () => {
+  /** A set of four policies: one passes, one fails, one needs Fleet's file_lines, one is checked by hand. */
+  function importSet(dataDir: string): void {
+    const file = path.join(tempDir(), 'family.yml');
+    const policy = (name: string, query: string, extra = '') =>
+      `apiVersion: v1\nkind: policy\nspec:\n  name: ${name}\n  platform: linux\n  query: ${query}\n  resolution: Fix ${name}.\n${extra}`;
+    writeFileSync(
+      file,
+      [
+        policy('ufw is installed', "SELECT 1 FROM deb_packages WHERE name = 'ufw'"),
+        policy('Root is on its own device', "SELECT 1 FROM mounts WHERE path = '/' AND device LIKE '/dev/mapper/%'"),
+        policy('cramfs is blacklisted', "SELECT 1 FROM file_lines WHERE path = '/etc/modprobe.d/cramfs.conf'"),
+        policy('GPG keys are configured (Manual)', 'SELECT 1 WHERE 0', '  purpose: Manual Validation Required\n'),
+      ].join('---\n'),
+    );
+    expect(importFleetPolicies(dataDir, file, readFileSync(file)).imported).toHaveLength(4);
+  }
+
+  it('checks by hand are never run nor failing; a policy that starts failing is a change; a set turned off leaves the results at once', async () => {
+    const { agent, dataDir, editFixture } = makeAgent();
+    importSet(dataDir);
+    const firstScan = nextEvent(agent, 'scan-finished');
+    await agent.start();
+    const first = await firstScan;
+    const family = (report: ScanReport) => Object.fromEntries(report.results.filter((r) => r.source.name === 'family').map((r) => [r.title, [r.status, r.reason]]));
+    expect(family(first)).toEqual({
+      'ufw is installed': ['pass', ''],
+      'Root is on its own device': ['pass', ''],
+      'cramfs is blacklisted': ['error', "needs Fleet's `file_lines` extension table, which a plain osqueryd does not have (osquery: no such table: file_lines)"],
+      'GPG keys are configured (Manual)': ['manual', ''],
+    });
+    expect(first.results.find((r) => r.title === 'ufw is installed')).toMatchObject({ resolution: 'Fix ufw is installed.', source: { kind: 'fleet', name: 'family' } });
+    expect(first.changes.failing).toEqual([]);
+
+    editFixture((laptop) => {
+      laptop.tables.deb_packages = laptop.tables.deb_packages!.filter((row) => row.name !== 'ufw');
+    });
+    const second = await agent.scanNow('manual');
+    expect(second.changes.failing).toEqual([expect.objectContaining({ title: 'ufw is installed', source: { kind: 'fleet', name: 'family' } })]);
+    expect(second.changes.new).toEqual([]);
+    const third = await agent.scanNow('manual');
+    expect(third.changes.failing).toEqual([]);
+
+    // Turned off, the set leaves the latest results (and the overall state) at once, without a scan.
+    const changed = nextEvent(agent, 'results-changed');
+    const ids = agent.checks().filter((check) => check.source.set === 'family').map((check) => check.id);
+    agent.setChecksEnabled(ids, false);
+    expect((await changed).results.some((r) => r.source.name === 'family')).toBe(false);
+    expect(agent.settings().disabledChecks).toEqual(ids);
+    expect((await agent.scanNow('manual')).results.some((r) => r.source.name === 'family')).toBe(false);
+    agent.setChecksEnabled(ids, true);
+    expect(family(await agent.scanNow('manual'))['GPG keys are configured (Manual)']).toEqual(['manual', '']);
+  });
+
+  it('a laptop whose only open items are checks by hand is all good', async () => {
+    const { agent, dataDir } = makeAgent({ settingsText: JSON.stringify({ disabledChecks: builtinChecks().map((c) => c.id) }) });
+    importSet(dataDir);
+    const ids = agent.checks().filter((check) => check.source.set === 'family' && !check.title.includes('Manual')).map((check) => check.id);
+    agent.setChecksEnabled(ids, false);
+    const scanned = nextEvent(agent, 'scan-finished');
+    await agent.start();
+    expect((await scanned).results.map((r) => r.status)).toEqual(['manual']);
+    expect(agent.status().overall).toBe('ok');
   });
 });

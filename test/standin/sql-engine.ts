@@ -7,6 +7,7 @@ import {
   type OsqueryTableSchema,
 } from '../../src/core/osquery/schema.js';
 import type { Platform } from '../../src/core/platform.js';
+import { prepareAsOsquery } from '../../src/core/osquery/sql-dialect.js';
 import { errorMessage } from '../../src/core/error-message.js';
 import { matchingRules, YaraCompileError } from './yara-lite.js';
 
@@ -133,9 +134,10 @@ export class StandinSqlEngine {
     return statement.columns().map((column) => ({ [column.name]: column.type ?? 'TEXT' }));
   }
 
+  /** Prepared as osquery's SQLite reads it (double-quoted words that name no column are strings). */
   private prepare(sql: string): Database.Statement {
     try {
-      return this.db.prepare(sql);
+      return prepareAsOsquery(this.db, sql);
     } catch (error) {
       throw new StandinSqlError(errorMessage(error));
     }

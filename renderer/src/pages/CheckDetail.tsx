@@ -54,11 +54,19 @@ export function CheckDetail({ id }: { id: string }) {
         <a href="#/">← Overview</a>
       </p>
       <h1 id="check-title">{check.title}</h1>
+      <p className="meta">
+        From {check.source === 'builtin' ? 'Porchlight’s built-in checks' : check.source === 'fleet' ? `the imported set “${check.sourceName}”` : `your file ${check.sourceName}`}
+        {check.fleet && ` · Fleet policy${check.fleet.critical ? ' · critical' : ''}${check.fleet.purpose ? ` · ${check.fleet.purpose}` : ''}`}
+        {check.fleet?.tags.length ? ` · tags: ${check.fleet.tags.join(', ')}` : ''} · id {check.id}
+      </p>
       <p className="description">{check.description}</p>
       {result ? (
         <div className={`result result-${result.status}`}>
           <StatusBadge status={result.status} confirmed={result.confirmation !== null} /> <strong>{result.summary}</strong>
-          {result.reason && <p className="reason">{result.status === 'error' ? `osquery: ${result.reason}` : `Why: ${result.reason}`}</p>}
+          {result.reason && <p className="reason">Why: {result.reason}</p>}
+          {result.status === 'manual' && (
+            <p className="reason">osquery cannot tell this; its policy asks for a look by hand. It never counts as failing. What to look at is under “What to do”.</p>
+          )}
           {result.status === 'unknown' && check.selfCheck && (
             <div className="self-check" aria-labelledby="self-check-title">
               <h2 id="self-check-title">See for yourself</h2>

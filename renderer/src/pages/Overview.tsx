@@ -1,6 +1,6 @@
 import { ExportReport } from '../components/ExportReport';
 import { Empty, ErrorMessage, formatTime, Loading } from '../components/Feedback';
-import { StatusBadge } from '../components/StatusBadge';
+import { CheckGroups } from '../components/CheckGroups';
 import { TrendChart } from '../components/TrendChart';
 import { TREND_DAYS } from '../../../src/api/report/report-data';
 import { useApp, useLoad } from '../state';
@@ -36,20 +36,7 @@ export function Overview() {
           {scanning ? 'The first scan is running…' : 'No scan yet. Porchlight scans when osquery is running; press “Scan now” to start one.'}
         </Empty>
       ) : (
-        <ul className="checks" aria-label="Checks">
-          {report.results.map((result) => (
-            <li key={result.checkId} className={`check check-${result.status}`}>
-              <a
-                href={`#/check/${encodeURIComponent(result.checkId)}`}
-                aria-label={`${result.title}: ${result.confirmation ? 'confirmed by you' : result.status.replace('_', ' ')}`}
-              >
-                <StatusBadge status={result.status} confirmed={result.confirmation !== null} />
-                <span className="check-title">{result.title}</span>
-                <span className="check-summary">{result.summary}</span>
-              </a>
-            </li>
-          ))}
-        </ul>
+        <CheckGroups results={report.results} />
       )}
       <section aria-labelledby="trend-title">
         <h2 id="trend-title">Last {TREND_DAYS} days</h2>

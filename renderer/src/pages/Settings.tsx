@@ -1,9 +1,16 @@
 import { useId, useState } from 'react';
-import type { SettingsDto } from '../../../src/api/contract';
+import type { CheckListItem, SettingsDto } from '../../../src/api/contract';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { useApp, useLoad } from '../state';
 import { errorMessage } from '../../../src/api/error-message';
 import { AlertDestinations } from './AlertDestinations';
+
+/** Checks by where they come from, in the order the API lists them (built-in first). */
+function sourcesOf(checks: CheckListItem[]): [string, CheckListItem[]][] {
+  const bySource = new Map<string, CheckListItem[]>();
+  for (const check of checks) bySource.set(check.source.name, [...(bySource.get(check.source.name) ?? []), check]);
+  return [...bySource];
+}
 
 export function Settings() {
   const { api, status } = useApp();
@@ -71,23 +78,43 @@ export function Settings() {
         <fieldset>
           <legend>Checks</legend>
           {checks.loading && !checks.data && <Loading what="checks" />}
-          {(checks.data ?? []).map((check) => (
-            <label key={check.id} className="inline">
-              <input
-                type="checkbox"
-                checked={!draft.disabledChecks.includes(check.id)}
-                onChange={(e) =>
-                  change({
-                    disabledChecks: e.target.checked
-                      ? draft.disabledChecks.filter((id) => id !== check.id)
-                      : [...draft.disabledChecks, check.id],
-                  })
-                }
-              />
-              {check.title}
-              {!check.appliesHere && <span className="meta"> (not on this OS)</span>}
-            </label>
-          ))}
+          {sourcesOf(checks.data ?? []).map(([source, list]) => {
+            const off = list.filter((check) => draft.disabledChecks.includes(check.id)).length;
+            const ids = new Set(list.map((check) => check.id));
+            const others = draft.disabledChecks.filter((id) => !ids.has(id));
+            return (
+              <details key={source} className="check-source" open={list.length <= 25}>
+                <summary>
+                  {source} — {list.length} checks{off ? `, ${off} off` : ''}
+                </summary>
+                <div className="actions">
+                  <button type="button" onClick={() => change({ disabledChecks: others })} disabled={off === 0}>
+                    Turn all on<span className="visually-hidden"> in {source}</span>
+                  </button>
+                  <button type="button" onClick={() => change({ disabledChecks: [...others, ...ids] })} disabled={off === list.length}>
+                    Turn all off<span className="visually-hidden"> in {source}</span>
+                  </button>
+                </div>
+                {list.map((check) => (
+                  <label key={check.id} className="inline">
+                    <input
+                      type="checkbox"
+                      checked={!draft.disabledChecks.includes(check.id)}
+                      onChange={(e) =>
+                        change({
+                          disabledChecks: e.target.checked
+                            ? draft.disabledChecks.filter((id) => id !== check.id)
+                            : [...draft.disabledChecks, check.id],
+                        })
+                      }
+                    />
+                    {check.title}
+                    {!check.appliesHere && <span className="meta"> (not on this OS)</span>}
+                  </label>
+                ))}
+              </details>
+            );
+          })}
         </fieldset>
 
         <fieldset>

@@ -36,13 +36,13 @@ th { font-weight: 600; } td.wrap { overflow-wrap: anywhere; } td.when { white-sp
 .badge { display: inline-block; min-width: 64px; text-align: center; padding: 1px 8px; border-radius: 999px; font-size: 0.85em; font-weight: 600; white-space: nowrap; }
 .badge-pass { color: var(--pass); background: var(--pass-bg); } .badge-fail, .badge-error { color: var(--fail); background: var(--fail-bg); }
 .badge-unknown { color: var(--unknown); background: var(--unknown-bg); } .badge-not_applicable { color: var(--na); background: var(--na-bg); }
-.badge-confirmed { color: var(--pass); border: 1px dashed var(--pass); }
+.badge-confirmed { color: var(--pass); border: 1px dashed var(--pass); } .badge-manual { color: var(--na); border: 1px dashed var(--na); }
 .verdict-ok { color: var(--pass); } .verdict-failing { color: var(--fail); } .verdict-unknown { color: var(--unknown); }
 .details { margin: 0; font-size: 0.9em; color: var(--muted); } .details span + span::before { content: ' · '; }
 figure { margin: 0; } svg { display: block; width: 100%; } .strip { height: 26px; } .trend { height: 90px; }
 .strip-bg { fill: #f1f3f5; stroke: var(--line); stroke-width: 1; vector-effect: non-scaling-stroke; }
 .fill-pass, .fill-passed { fill: var(--fill-pass); } .fill-fail, .fill-failed { fill: var(--fill-fail); } .fill-error { fill: var(--fill-error); }
-.fill-unknown { fill: var(--fill-unknown); } .fill-not_applicable { fill: var(--fill-na); } .noscan { fill: var(--line); }
+.fill-unknown { fill: var(--fill-unknown); } .fill-not_applicable, .fill-manual { fill: var(--fill-na); } .noscan { fill: var(--line); }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 6px 0; padding: 0; list-style: none; font-size: 0.85em; color: var(--muted); }
 .legend li::before { content: ''; display: inline-block; width: 10px; height: 10px; margin-right: 5px; border-radius: 2px; background: var(--swatch); }
 .key-pass { --swatch: var(--fill-pass); } .key-fail { --swatch: var(--fill-fail); } .key-unknown { --swatch: var(--fill-unknown); }

@@ -10,12 +10,13 @@ describe('the JSON report', () => {
     expect(Object.keys(json)).toEqual(['schemaVersion', 'generatedAt', 'platform', 'demo', 'verdict', 'verdictText', 'scan', 'counts', 'checks', 'trend']);
     expect(json).toMatchObject({ schemaVersion: 1, platform: 'windows', demo: false, verdict: 'failing', verdictText: 'Needs attention' });
     expect(json.scan).toEqual({ id: 42, trigger: 'schedule', startedAt: expect.stringMatching(/Z$/), finishedAt: expect.stringMatching(/Z$/) });
-    expect(json.counts).toEqual({ pass: 1, fail: 1, unknown: 0, not_applicable: 1, error: 1, confirmedByYou: 1 });
+    expect(json.counts).toEqual({ pass: 1, fail: 1, unknown: 0, not_applicable: 1, error: 1, manual: 0, confirmedByYou: 1 });
     expect(Object.keys(json.checks[0]!)).toEqual([
       'id',
       'title',
       'category',
       'severity',
+      'source',
       'status',
       'statusText',
       'summary',

@@ -31,6 +31,7 @@ export function reportJson(data: ReportData) {
         title: result.title,
         category: result.category,
         severity: result.severity,
+        source: result.source,
         status: result.status,
         statusText,
         summary: result.summary,

@@ -66,7 +66,7 @@ export type StatusCounts = Record<CheckResultDto['status'] | 'confirmedByYou', n
 
 /** Checks by status; an unknown check the owner confirmed is counted as theirs, not as unknown or pass. */
 export function statusCounts(results: CheckResultDto[]): StatusCounts {
-  const counts: StatusCounts = { pass: 0, fail: 0, unknown: 0, not_applicable: 0, error: 0, confirmedByYou: 0 };
+  const counts: StatusCounts = { pass: 0, fail: 0, unknown: 0, not_applicable: 0, error: 0, manual: 0, confirmedByYou: 0 };
   for (const result of results) {
     if (result.status === 'unknown' && result.confirmation) counts.confirmedByYou++;
     else counts[result.status]++;
@@ -82,6 +82,7 @@ export function statusCountsText(counts: StatusCounts): string {
     counts.unknown && `${counts.unknown} cannot tell`,
     counts.confirmedByYou && `${counts.confirmedByYou} confirmed by you`,
     counts.pass && `${counts.pass} pass`,
+    counts.manual && `${counts.manual} to check by hand`,
     counts.not_applicable && `${counts.not_applicable} not on this OS`,
   ]
     .filter(Boolean)

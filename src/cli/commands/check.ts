@@ -3,22 +3,33 @@ import type { CheckDetail, ScanReportDto } from '../../api/contract.js';
 import { withPorchlight } from '../porchlight-client.js';
 import { COMMON_HELP, contextFrom, parseCommand, UsageError } from '../options.js';
 import { platformOption, PLATFORM_HELP } from '../platform-option.js';
+import { formatReport } from '../scan-report-text.js';
+import { outputWidth } from '../terminal.js';
 import type { Command } from './command.js';
 
 /** Version of `porchlight check --json`'s shape; see docs/cli-json.md. */
-export const CHECK_JSON_VERSION = 2;
+export const CHECK_JSON_VERSION = 3;
 
 export const checkCommand: Command = {
   name: 'check',
   summary: 'scan now and print each check’s result',
-  help: `Usage: porchlight check [--json] [--only ID]... [--platform OS]
+  help: `Usage: porchlight check [--json] [--only ID]... [--failing] [--group source|category] [--all] [--platform OS]
 
 Runs the enabled checks now (or only the named ones), records the results in the history
 and prints what changed since the last scan. When Porchlight runs (the tray app, serve or
 daemon), the scan is its scan: its history, notifications and window see it.
 
-  --json      print the versioned JSON report (docs/cli-json.md)
-  --only ID   run only this check (repeatable); see \`porchlight checks list\`
+Results are grouped by where the checks come from (built-in, your files, each imported set),
+with counts per group. A group of more than 25 checks lists only what fails, could not run or
+cannot tell, and counts the rest; checks that could not run for the same reason (a table only
+Fleet's agent has, say) are listed once under that reason. Lines fit the terminal (COLUMNS, or
+100 characters when the output is not a terminal).
+
+  --json        print the versioned JSON report (docs/cli-json.md)
+  --only ID     run only this check (repeatable); see \`porchlight checks list\`
+  --failing     list only checks that fail or could not run
+  --group BY    group by source (default) or by category
+  --all         list every check of every group
 ${PLATFORM_HELP}
 
 Exit codes: 0 nothing fails, 1 a check fails or could not run, 2 the scan could not run.
@@ -27,9 +38,18 @@ ${COMMON_HELP}`,
   async run(args, io) {
     const { values } = parseCommand(
       args,
-      { json: { type: 'boolean' }, only: { type: 'string', multiple: true }, platform: { type: 'string' } },
+      {
+        json: { type: 'boolean' },
+        only: { type: 'string', multiple: true },
+        platform: { type: 'string' },
+        failing: { type: 'boolean' },
+        all: { type: 'boolean' },
+        group: { type: 'string' },
+      },
       false,
     );
+    const group = values.group ?? 'source';
+    if (group !== 'source' && group !== 'category') throw new UsageError(`--group takes source or category, not "${group}"`);
     const ctx = contextFrom(values, io);
     const platform = values.platform === undefined ? undefined : platformOption(values.platform);
     const connectOptions = { platform, onStartingOwnDaemon: () => (values.json ? undefined : io.err('Starting osqueryd for this scan…\n')) };
@@ -48,7 +68,8 @@ ${COMMON_HELP}`,
         io.out(JSON.stringify(reportJson(report, { via: porchlight.via, osquery: porchlight.osquery() }), null, 2) + '\n');
       } else {
         const hints = await selfCheckHints(report, (id) => api.getCheck({ id }));
-        io.out(formatReport(report) + hints);
+        const options = { width: outputWidth(io), group, failing: values.failing ?? false, all: values.all ?? false } as const;
+        io.out(formatReport(report, options) + hints);
       }
       return report.results.some((r) => r.status === 'fail' || r.status === 'error') ? 1 : 0;
     });
@@ -56,9 +77,10 @@ ${COMMON_HELP}`,
 };
 
 export function reportJson(report: ScanReportDto, source: { via: 'agent' | 'in-process'; osquery: 'agent' | 'own' }) {
-  const counts = { pass: 0, fail: 0, unknown: 0, not_applicable: 0, error: 0 };
+  const counts = { pass: 0, fail: 0, unknown: 0, not_applicable: 0, error: 0, manual: 0 };
   for (const result of report.results) counts[result.status]++;
   const change = (f: ScanReportDto['changes']['new'][number]) => ({ id: f.id, checkId: f.checkId, title: f.title, acknowledged: f.acknowledged });
+  const checkChange = (c: ScanReportDto['changes']['failing'][number]) => ({ id: c.checkId, title: c.title, source: c.source });
   return {
     schemaVersion: CHECK_JSON_VERSION,
     scan: {
@@ -76,9 +98,11 @@ export function reportJson(report: ScanReportDto, source: { via: 'agent' | 'in-p
       title: r.title,
       category: r.category,
       severity: r.severity,
+      source: r.source,
       status: r.status,
       summary: r.summary,
       reason: r.reason,
+      resolution: r.resolution,
       confirmation: r.confirmation
         ? { statement: r.confirmation.statement, confirmedAt: new Date(r.confirmation.confirmedAt).toISOString(), expiresAt: new Date(r.confirmation.expiresAt).toISOString() }
         : null,
@@ -91,7 +115,12 @@ export function reportJson(report: ScanReportDto, source: { via: 'agent' | 'in-p
         detail: f.detail,
       })),
     })),
-    changes: { new: report.changes.new.map(change), resolved: report.changes.resolved.map(change) },
+    changes: {
+      new: report.changes.new.map(change),
+      resolved: report.changes.resolved.map(change),
+      failing: report.changes.failing.map(checkChange),
+      fixed: report.changes.fixed.map(checkChange),
+    },
   };
 }
 
@@ -105,25 +134,4 @@ async function selfCheckHints(report: ScanReportDto, detail: (id: string) => Pro
     hints.push(`${result.title}: see for yourself — ${selfCheck.steps.join(' ')}`, `  Then \`porchlight confirm ${result.checkId}\` records "${selfCheck.confirmation}" as your word.`);
   }
   return hints.length ? `\n${hints.join('\n')}\n` : '';
-}
-
-const STATUS_LABEL = { pass: 'pass', fail: 'FAIL', unknown: 'unknown', not_applicable: 'n/a', error: 'ERROR' } as const;
-
-export function formatReport(report: ScanReportDto): string {
-  const width = Math.max(5, ...report.results.map((r) => r.title.length));
-  const lines = [`${'STATUS'.padEnd(8)} ${'CHECK'.padEnd(width)}  SUMMARY`];
-  for (const result of report.results) {
-    lines.push(`${STATUS_LABEL[result.status].padEnd(8)} ${result.title.padEnd(width)}  ${result.summary}`);
-    if (result.status === 'error') lines.push(`${' '.repeat(9 + width + 2)}osquery: ${result.reason}`);
-    for (const finding of result.findings) {
-      const mark = finding.acknowledged ? 'ack' : finding.counted ? '!' : '-';
-      lines.push(`${' '.repeat(9)}${mark.padStart(3)} ${finding.title}  [${finding.id}]`);
-      lines.push(`${' '.repeat(13)}${finding.reason}`);
-    }
-  }
-  const { new: added, resolved } = report.changes;
-  lines.push('', `Changes since the last scan: ${added.length} new, ${resolved.length} resolved`);
-  for (const finding of added) lines.push(`  + ${finding.title}  [${finding.id}]`);
-  for (const finding of resolved) lines.push(`  - ${finding.title}  [${finding.id}]`);
-  return lines.join('\n') + '\n';
 }

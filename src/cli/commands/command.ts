@@ -1,6 +1,9 @@
 import type { CommandContext } from '../options.js';
 
-export type CommandIo = Pick<CommandContext, 'out' | 'err' | 'env'>;
+export type CommandIo = Pick<CommandContext, 'out' | 'err' | 'env'> & {
+  /** The terminal's width when stdout is one. */
+  columns?: number | undefined;
+};
 
 export interface Command {
   /** Words that select it, e.g. `osquery status`. */

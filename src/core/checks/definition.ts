@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { isOpenableLink, OPENABLE_SCHEMES } from '../openable-links.js';
 import { platformSchema } from '../platform.js';
 
-export const CHECK_STATUSES = ['pass', 'fail', 'unknown', 'not_applicable', 'error'] as const;
+/** `manual`: a check the owner does by hand (osquery cannot tell); never a failure. */
+export const CHECK_STATUSES = ['pass', 'fail', 'unknown', 'not_applicable', 'error', 'manual'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 export const severitySchema = z.enum(['low', 'medium', 'high', 'critical']);
 export type Severity = z.infer<typeof severitySchema>;
@@ -62,6 +63,13 @@ const evaluationSchema = z.discriminatedUnion('kind', [
      */
     baseline: z.boolean().optional(),
   }),
+  z.strictObject({
+    /**
+     * Checked by hand: osquery cannot tell (Fleet's "Manual Validation Required" policies, whose
+     * query is `SELECT 1 WHERE 0`). The query is never run; the check says "check by hand".
+     */
+    kind: z.literal('manual'),
+  }),
 ]);
 export type Evaluation = z.infer<typeof evaluationSchema>;
 
@@ -88,15 +96,30 @@ export const checkDefinitionSchema = z.strictObject({
       links: z.partialRecord(platformSchema, z.array(linkSchema)).default({}),
     })
     .default({ summary: '', steps: {}, links: {} }),
+  /** What a check imported from a Fleet policy kept of it. */
+  fleet: z
+    .strictObject({
+      /** The policy's name in Fleet, which identifies it. */
+      policy: nonEmpty,
+      purpose: z.string().optional(),
+      tags: z.array(z.string()).default([]),
+      critical: z.boolean().default(false),
+    })
+    .optional(),
 });
 
 export type CheckDefinition = z.infer<typeof checkDefinitionSchema>;
 export type CheckDefinitionInput = z.input<typeof checkDefinitionSchema>;
 
 export interface CheckSource {
-  origin: 'builtin' | 'user';
-  /** The file a user check came from. */
+  /** builtin: Porchlight's own; user: a check file of the owner's; fleet: a set of imported Fleet policies. */
+  origin: 'builtin' | 'user' | 'fleet';
+  /** The file a user check or an imported set is kept in. */
   file?: string;
+  /** An imported set's name ("cis-policy-queries"). */
+  set?: string;
+  /** The file an imported set was imported from. */
+  from?: string;
 }
 
 export type LoadedCheck = CheckDefinition & { source: CheckSource };

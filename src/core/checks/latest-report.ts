@@ -1,7 +1,7 @@
 import type { Platform } from '../platform.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { LoadedCheck } from './definition.js';
-import { ownerDecisions, withOwnerDecisions, type CheckResult, type ScanReport } from './scanner.js';
+import { ownerDecisions, resultIdentity, withOwnerDecisions, type CheckResult, type ScanReport } from './scanner.js';
 
 type HistoryReader = Pick<HistoryStore, 'lastScan' | 'latestStates' | 'findings' | 'acknowledgedKeys' | 'confirmations'>;
 
@@ -33,10 +33,7 @@ export function reportFromHistory(store: HistoryReader, checks: LoadedCheck[], p
           }))
         : [];
     results.push({
-      checkId: check.id,
-      title: check.title,
-      category: check.category,
-      severity: check.severity,
+      ...resultIdentity(check),
       status: state.status,
       summary: state.summary,
       reason: state.reason,
@@ -52,7 +49,7 @@ export function reportFromHistory(store: HistoryReader, checks: LoadedCheck[], p
     startedAt: scan.startedAt,
     finishedAt: scan.finishedAt ?? scan.startedAt,
     results,
-    changes: { new: [], resolved: [] },
+    changes: { new: [], resolved: [], failing: [], fixed: [] },
     osqueryMs: 0,
     totalMs: 0,
   };

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '../../../test/helpers/standin.js';
-import { CheckFileError, loadUserChecks, parseFleetPolicies } from './loader.js';
+import { loadUserChecks } from './loader.js';
 
 afterEach(removeTempDirs);
 
@@ -46,7 +46,7 @@ describe('user checks in <data dir>/checks', () => {
       expect.stringMatching(/^broken\.yaml, document 2: id: use lowercase letters/),
       'broken.yaml, document 3: queries.linux.sql: must not be empty',
       expect.stringMatching(/^broken\.yaml, document 4: \(document\): Unrecognized key: "severty"/),
-      'dup.json, document 1: id: "disk-encryption" is already used by another check',
+      'dup.json, document 1: id: "disk-encryption" is already used by a built-in check',
     ]);
   });
 });
@@ -69,43 +69,42 @@ describe('remediation links in a check file', () => {
   });
 });
 
-describe("Fleet policy YAML", () => {
-  const fleet = `apiVersion: v1
-kind: policy
-spec:
-  name: Firewall enabled
-  query: SELECT 1 FROM alf WHERE global_state >= 1;
-  description: Checks the firewall.
-  resolution: Turn it on in System Settings.
-  platform: darwin
----
-apiVersion: v1
-kind: query
-spec:
-  name: all processes
-  query: SELECT * FROM processes
----
-apiVersion: v1
-kind: policy
-spec:
-  name: Gatekeeper / everywhere
-  query: SELECT 1
-  critical: true
-`;
+describe('imported sets and many checks', () => {
+  const set = (name: string, ids: string[]) =>
+    JSON.stringify({
+      porchlightFleetImport: 1,
+      name,
+      from: `/downloads/${name}.yml`,
+      sha256: name,
+      importedAt: '2026-11-28T00:00:00.000Z',
+      checks: ids.map((id) => ({ id, title: id, queries: { linux: { sql: 'SELECT 1' } }, evaluation: { kind: id.endsWith('-manual') ? 'manual' : 'policy' } })),
+    });
 
-  it('imports policies as checks and counts the documents of other kinds', () => {
-    const { checks, skipped } = parseFleetPolicies('team.yml', fleet);
-    expect(skipped).toBe(1);
-    expect(checks.map((c) => [c.id, Object.keys(c.queries), c.severity, c.remediation.summary])).toEqual([
-      ['fleet-firewall-enabled', ['darwin'], 'medium', 'Turn it on in System Settings.'],
-      ['fleet-gatekeeper-everywhere', ['darwin', 'linux', 'windows'], 'high', ''],
+  it('loads an imported set as checks from that set, by its name and the file it came from', () => {
+    const dir = checksDir({ 'fleet-cis.json': set('cis', ['fleet-a', 'fleet-b-manual']) });
+    const { checks, errors } = loadUserChecks(dir);
+    expect(errors).toEqual([]);
+    expect(checks.map((c) => [c.id, c.evaluation.kind, c.source])).toEqual([
+      ['fleet-a', 'policy', { origin: 'fleet', file: path.join(dir, 'fleet-cis.json'), set: 'cis', from: '/downloads/cis.yml' }],
+      ['fleet-b-manual', 'manual', { origin: 'fleet', file: path.join(dir, 'fleet-cis.json'), set: 'cis', from: '/downloads/cis.yml' }],
     ]);
   });
 
-  it('names the file, the document and the field of a bad policy', () => {
-    const bad = `apiVersion: v1\nkind: policy\nspec:\n  name: x\n---\napiVersion: v1\nkind: policy\nspec:\n  name: y\n  query: SELECT 1\n  platform: darwin,solaris\n`;
-    expect(() => parseFleetPolicies('p.yml', bad)).toThrow(CheckFileError);
-    expect(() => parseFleetPolicies('p.yml', bad)).toThrow(/^p\.yml, document 1: spec\.query: /);
-    expect(() => parseFleetPolicies('p.yml', bad.split('---')[1]!)).toThrow('p.yml, document 1: spec.platform: unknown platform "solaris"');
+  it('says once per file, not once per check, that its ids are taken', () => {
+    const ids = Array.from({ length: 300 }, (_, i) => `fleet-policy-${i}`);
+    const dir = checksDir({ 'fleet-a.json': set('a', ids), 'fleet-b.json': set('b', ids) });
+    const { checks, errors } = loadUserChecks(dir);
+    expect(checks).toHaveLength(300);
+    expect(errors.map((e) => e.message.replace(dir + path.sep, ''))).toEqual([
+      'fleet-b.json: 300 checks skipped: their ids are already used by fleet-a.json (fleet-policy-0, fleet-policy-1, fleet-policy-2, …)',
+    ]);
+  });
+
+  it('refuses a check file that is not UTF-8, in words', () => {
+    const dir = checksDir({});
+    writeFileSync(path.join(dir, 'windows.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id: x\n', 'utf16le')]));
+    expect(loadUserChecks(dir).errors.map((e) => e.message.replace(dir + path.sep, ''))).toEqual([
+      'windows.yaml: is UTF-16 text (or binary), not UTF-8; save it as UTF-8 (in Notepad: Save as › Encoding › UTF-8)',
+    ]);
   });
 });

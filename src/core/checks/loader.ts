@@ -1,23 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { z } from 'zod';
 import { BUILTIN_CHECKS } from './catalog/index.js';
-import { platformSchema, type Platform } from '../platform.js';
 import { describeIssues } from '../describe-issues.js';
-import { checkDefinitionSchema, type CheckDefinition, type LoadedCheck } from './definition.js';
+import { CheckFileError, readCheckFileText } from './check-file.js';
+import { checkDefinitionSchema, type CheckSource, type LoadedCheck } from './definition.js';
+import { importedSetSchema, isImportedSet } from './fleet/imported-sets.js';
 
-/** A check file that cannot be used; the message names the file, the document and the field. */
-export class CheckFileError extends Error {
-  override name = 'CheckFileError';
-  constructor(
-    readonly file: string,
-    readonly document: number | undefined,
-    detail: string,
-  ) {
-    super(`${file}${document === undefined ? '' : `, document ${document}`}: ${detail}`);
-  }
-}
+export { CheckFileError } from './check-file.js';
 
 let builtins: LoadedCheck[] | undefined;
 
@@ -34,6 +24,15 @@ export function builtinCheck(id: string): LoadedCheck {
 }
 
 const CHECK_FILE = /\.(json|ya?ml)$/i;
+
+/** What one file holds: its checks (each validated) and its problems. */
+interface FileChecks {
+  checks: { check: LoadedCheck; document: number }[];
+  errors: CheckFileError[];
+}
+
+/** Parsed files by path, while their size and modification time stay the same: the agent asks for its checks often. */
+const parsedFiles = new Map<string, { stamp: string; parsed: FileChecks }>();
 
 /** Parsed documents of a JSON or YAML file (a JSON array counts as one document per element). */
 function documentsOf(file: string, text: string): unknown[] {
@@ -52,8 +51,48 @@ function documentsOf(file: string, text: string): unknown[] {
     if (document.errors.length > 0) {
       throw new CheckFileError(file, index + 1, `not valid YAML (${document.errors[0]?.message ?? 'syntax error'})`);
     }
-    return document.toJS();
+    try {
+      return document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      throw new CheckFileError(file, index + 1, `could not be read (${(error as Error).message})`);
+    }
   });
+}
+
+/** A check file's checks: the owner's own (YAML or JSON), or a set imported from Fleet policies. */
+function readFile(file: string): FileChecks {
+  const result: FileChecks = { checks: [], errors: [] };
+  let documents: unknown[];
+  let source: CheckSource = { origin: 'user', file };
+  try {
+    documents = documentsOf(file, readCheckFileText(file));
+    if (documents.length === 1 && isImportedSet(documents[0])) {
+      const set = importedSetSchema.safeParse(documents[0]);
+      if (!set.success) throw new CheckFileError(file, undefined, `not a usable imported set (${describeIssues(set.error, '(file)')})`);
+      documents = set.data.checks;
+      source = { origin: 'fleet', file, set: set.data.name, from: set.data.from };
+    }
+  } catch (error) {
+    result.errors.push(error instanceof CheckFileError ? error : new CheckFileError(file, undefined, String(error)));
+    return result;
+  }
+  documents.forEach((document, index) => {
+    if (document === null || document === undefined) return;
+    const parsed = checkDefinitionSchema.safeParse(document);
+    if (!parsed.success) result.errors.push(new CheckFileError(file, index + 1, describeIssues(parsed.error)));
+    else result.checks.push({ check: { ...parsed.data, source }, document: index + 1 });
+  });
+  return result;
+}
+
+function readFileCached(file: string): FileChecks {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  const stamp = stat ? `${stat.mtimeMs}:${stat.size}:${stat.ino}` : 'gone';
+  const cached = parsedFiles.get(file);
+  if (cached?.stamp === stamp) return cached.parsed;
+  const parsed = readFile(file);
+  parsedFiles.set(file, { stamp, parsed });
+  return parsed;
 }
 
 export interface UserChecks {
@@ -61,7 +100,11 @@ export interface UserChecks {
   errors: CheckFileError[];
 }
 
-/** Checks from `<data dir>/checks/` (*.json, *.yaml). A bad file is reported and skipped, never fatal. */
+/**
+ * Checks from `<data dir>/checks/` (*.json, *.yaml, and the sets `porchlight checks import`
+ * keeps there). A bad file or document is reported and skipped, never fatal; the checks of a
+ * file whose ids another check has are reported once for the file, not once each.
+ */
 export function loadUserChecks(dir: string, taken: ReadonlySet<string> = new Set(builtinChecks().map((c) => c.id))): UserChecks {
   const result: UserChecks = { checks: [], errors: [] };
   let names: string[];
@@ -70,27 +113,30 @@ export function loadUserChecks(dir: string, taken: ReadonlySet<string> = new Set
   } catch {
     return result;
   }
-  const seen = new Set(taken);
+  const owner = new Map<string, string>([...taken].map((id) => [id, 'a built-in check']));
   for (const name of names) {
     const file = path.join(dir, name);
-    try {
-      const documents = documentsOf(file, readFileSync(file, 'utf8'));
-      documents.forEach((document, index) => {
-        if (document === null || document === undefined) return;
-        const parsed = checkDefinitionSchema.safeParse(document);
-        if (!parsed.success) {
-          result.errors.push(new CheckFileError(file, index + 1, describeIssues(parsed.error)));
-          return;
-        }
-        if (seen.has(parsed.data.id)) {
-          result.errors.push(new CheckFileError(file, index + 1, `id: "${parsed.data.id}" is already used by another check`));
-          return;
-        }
-        seen.add(parsed.data.id);
-        result.checks.push({ ...parsed.data, source: { origin: 'user', file } });
-      });
-    } catch (error) {
-      result.errors.push(error instanceof CheckFileError ? error : new CheckFileError(file, undefined, String(error)));
+    const { checks, errors } = readFileCached(file);
+    result.errors.push(...errors);
+    const clashes: { id: string; document: number; owner: string }[] = [];
+    for (const { check, document } of checks) {
+      const other = owner.get(check.id);
+      if (other) {
+        clashes.push({ id: check.id, document, owner: other });
+        continue;
+      }
+      owner.set(check.id, path.basename(file));
+      result.checks.push(check);
+    }
+    if (clashes.length === 1) {
+      const [clash] = clashes;
+      result.errors.push(new CheckFileError(file, clash!.document, `id: "${clash!.id}" is already used by ${clash!.owner}`));
+    } else if (clashes.length > 1) {
+      const owners = [...new Set(clashes.map((c) => c.owner))].join(', ');
+      const ids = clashes.slice(0, 3).map((c) => c.id).join(', ');
+      result.errors.push(
+        new CheckFileError(file, undefined, `${clashes.length} checks skipped: their ids are already used by ${owners} (${ids}${clashes.length > 3 ? ', …' : ''})`),
+      );
     }
   }
   return result;
@@ -100,78 +146,4 @@ export function loadUserChecks(dir: string, taken: ReadonlySet<string> = new Set
 export function loadChecks(dataDir: string): UserChecks {
   const user = loadUserChecks(path.join(dataDir, 'checks'));
   return { checks: [...builtinChecks(), ...user.checks], errors: user.errors };
-}
-
-const fleetPolicySchema = z.object({
-  apiVersion: z.literal('v1'),
-  kind: z.literal('policy'),
-  spec: z.object({
-    name: z.string().trim().min(1, 'must not be empty'),
-    query: z.string().trim().min(1, 'must not be empty'),
-    description: z.string().optional(),
-    resolution: z.string().optional(),
-    platform: z.string().optional(),
-    critical: z.boolean().optional(),
-  }),
-});
-
-export interface FleetImport {
-  checks: CheckDefinition[];
-  /** Documents of other kinds (queries, labels, …), which a policy import ignores. */
-  skipped: number;
-}
-
-/** A slug usable as a check id. */
-export function slug(text: string): string {
-  return (
-    'fleet-' +
-    text
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 70)
-  );
-}
-
-/**
- * Fleet's policy YAML (`apiVersion: v1`, `kind: policy`) as Porchlight checks: a policy passes when
- * its query returns rows. `platform` is a comma list; empty means every platform.
- */
-export function parseFleetPolicies(file: string, text: string): FleetImport {
-  const result: FleetImport = { checks: [], skipped: 0 };
-  documentsOf(file, text).forEach((document, index) => {
-    if (document === null || document === undefined) return;
-    const kind = typeof document === 'object' && 'kind' in document ? (document as { kind: unknown }).kind : undefined;
-    if (kind !== 'policy') {
-      result.skipped++;
-      return;
-    }
-    const parsed = fleetPolicySchema.safeParse(document);
-    if (!parsed.success) throw new CheckFileError(file, index + 1, describeIssues(parsed.error));
-    const spec = parsed.data.spec;
-    const named = (spec.platform ?? '')
-      .split(',')
-      .map((p) => p.trim().toLowerCase())
-      .filter(Boolean);
-    const unknown = named.filter((p) => !(platformSchema.options as readonly string[]).includes(p) && p !== 'chrome');
-    if (unknown.length) throw new CheckFileError(file, index + 1, `spec.platform: unknown platform "${unknown.join(', ')}"`);
-    const platforms = (named.length ? named.filter((p) => p !== 'chrome') : [...platformSchema.options]) as Platform[];
-    if (platforms.length === 0) {
-      result.skipped++;
-      return;
-    }
-    const definition = checkDefinitionSchema.safeParse({
-      id: slug(spec.name),
-      title: spec.name,
-      description: spec.description ?? '',
-      category: 'custom',
-      severity: spec.critical ? 'high' : 'medium',
-      queries: Object.fromEntries(platforms.map((p) => [p, { sql: spec.query }])),
-      evaluation: { kind: 'policy' },
-      remediation: { summary: spec.resolution ?? '' },
-    });
-    if (!definition.success) throw new CheckFileError(file, index + 1, describeIssues(definition.error));
-    result.checks.push(definition.data);
-  });
-  return result;
 }

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { OsqueryConnectionError, OsqueryError } from '../osquery/errors.js';
+import { OsqueryConnectionError, OsqueryError, OsqueryQueryError } from '../osquery/errors.js';
+import { explainSqlError } from '../osquery/query-validator.js';
 import type { OsqueryRow } from '../osquery/extension-socket-client.js';
 import { CLASSIFIER_IMPLEMENTATIONS, type ClassifierContext, type Finding } from './classifiers.js';
 import type { Platform } from '../platform.js';
@@ -8,6 +9,8 @@ import type { CheckDefinition } from './definition.js';
 /** What running one check's SQL said, before acknowledgements and baselines are applied. */
 export type RawOutcome =
   | { kind: 'not_applicable' }
+  /** Checked by hand: the query is not run. */
+  | { kind: 'manual' }
   | { kind: 'unknown'; reason: string }
   | { kind: 'error'; reason: string; connectionLost?: boolean }
   /** `detail`: what the passing query said it found (its `detail` column), for the summary. */
@@ -33,6 +36,7 @@ export async function runCheck(
 ): Promise<TimedOutcome> {
   const query = check.queries[platform];
   if (!query) return { outcome: { kind: 'not_applicable' }, queryMs: 0 };
+  if (check.evaluation.kind === 'manual') return { outcome: { kind: 'manual' }, queryMs: 0 };
   let queryMs = 0;
   const timed = async (sql: string) => {
     const start = performance.now();
@@ -51,7 +55,10 @@ export async function runCheck(
   } catch (error) {
     if (error instanceof OsqueryError) {
       const connectionLost = error instanceof OsqueryConnectionError;
-      return { outcome: { kind: 'error', reason: error.message, connectionLost }, queryMs };
+      // "needs Fleet's `file_lines` extension table, …": what a missing table or column means, with osquery's words.
+      const why = error instanceof OsqueryQueryError ? explainSqlError(error.osqueryMessage, error.sql, platform) : undefined;
+      const reason = why ? `${why} (osquery: ${error.message})` : error.message;
+      return { outcome: { kind: 'error', reason, connectionLost }, queryMs };
     }
     throw error;
   }
@@ -59,6 +66,7 @@ export async function runCheck(
 
 function judge(check: CheckDefinition, rows: OsqueryRow[], context: ClassifierContext): RawOutcome {
   const evaluation = check.evaluation;
+  if (evaluation.kind === 'manual') return { kind: 'manual' };
   if (evaluation.kind === 'policy') {
     const detail = rows[0]?.detail;
     return detail ? { kind: 'policy', passed: true, detail } : { kind: 'policy', passed: rows.length > 0 };

@@ -1,6 +1,7 @@
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Settings } from '../settings/settings.js';
-import type { FindingChanges, HistoryStore } from '../store/history-store.js';
+import type { FindingChanges, HistoryStore, StatusChange } from '../store/history-store.js';
 import { acknowledgementKey, findingId, type OwnerConfirmation } from '../store/history-store.js';
 import type { Finding } from './classifiers.js';
 import type { Platform } from '../platform.js';
@@ -13,11 +14,40 @@ export interface ResultFinding extends Finding {
   acknowledged: boolean;
 }
 
+/** Where a check comes from, as the owner groups them: Porchlight's own, one of their files, or an imported set. */
+export interface ResultSource {
+  kind: 'builtin' | 'user' | 'fleet';
+  /** "Built-in", the file's name, or the imported set's name. */
+  name: string;
+}
+
+export function resultSource(check: LoadedCheck): ResultSource {
+  const { origin, file, set } = check.source;
+  if (origin === 'builtin') return { kind: 'builtin', name: 'Built-in' };
+  if (origin === 'fleet') return { kind: 'fleet', name: set ?? path.basename(file ?? '') };
+  return { kind: 'user', name: path.basename(file ?? '') };
+}
+
+/** What a result says about the check it is of, whichever way it was judged. */
+export function resultIdentity(check: LoadedCheck): Pick<CheckResult, 'checkId' | 'title' | 'category' | 'severity' | 'source' | 'resolution'> {
+  return {
+    checkId: check.id,
+    title: check.title,
+    category: check.category,
+    severity: check.severity,
+    source: resultSource(check),
+    resolution: check.remediation.summary,
+  };
+}
+
 export interface CheckResult {
   checkId: string;
   title: string;
   category: CheckDefinition['category'];
   severity: CheckDefinition['severity'];
+  source: ResultSource;
+  /** What to do about it: the check's remediation in one paragraph (Fleet's `resolution` for an imported policy). */
+  resolution: string;
   status: CheckStatus;
   /** One line a person reads. */
   summary: string;
@@ -29,6 +59,22 @@ export interface CheckResult {
   queryMs: number;
 }
 
+/** A check whose verdict changed since its previous result. */
+export interface CheckChange {
+  checkId: string;
+  title: string;
+  source: ResultSource;
+}
+
+/**
+ * What changed since the previous scan: findings new and resolved, and policy checks (which have
+ * no findings) that started failing or stopped failing.
+ */
+export interface ScanChanges extends FindingChanges {
+  failing: CheckChange[];
+  fixed: CheckChange[];
+}
+
 export interface ScanReport {
   scanId: number;
   trigger: string;
@@ -37,7 +83,7 @@ export interface ScanReport {
   finishedAt: number;
   results: CheckResult[];
   /** What changed since the previous scan. */
-  changes: FindingChanges;
+  changes: ScanChanges;
   /** Time spent waiting for osquery, and the whole scan. */
   osqueryMs: number;
   totalMs: number;
@@ -92,9 +138,9 @@ export class Scanner {
     const decisions = ownerDecisions(store, startedAt);
     const results = outcomes.map(([check, outcome, queryMs]) => this.result(check, outcome, queryMs, decisions, startedAt));
     const finishedAt = this.now();
-    let changes: FindingChanges;
+    let changes: ScanChanges;
     try {
-      changes = store.finishScan(
+      const recorded = store.finishScan(
         scanId,
         results.map((result) => ({
           checkId: result.checkId,
@@ -105,6 +151,7 @@ export class Scanner {
         })),
         finishedAt,
       );
+      changes = { new: recorded.new, resolved: recorded.resolved, ...policyChanges(recorded.statusChanges, outcomes.map(([check]) => check)) };
     } catch (error) {
       const message = `the results could not be saved: ${errorMessage(error)}`;
       store.failScan(scanId, message, this.now());
@@ -132,10 +179,7 @@ export class Scanner {
     at: number,
   ): CheckResult {
     const base = {
-      checkId: check.id,
-      title: check.title,
-      category: check.category,
-      severity: check.severity,
+      ...resultIdentity(check),
       queryMs,
       reason: '',
       confirmation: null,
@@ -143,6 +187,8 @@ export class Scanner {
     switch (outcome.kind) {
       case 'not_applicable':
         return { ...base, status: 'not_applicable', summary: `Not checked on ${PLATFORM_NAMES[this.deps.platform]}`, findings: [] };
+      case 'manual':
+        return { ...base, status: 'manual', summary: 'Check by hand: osquery cannot tell', findings: [] };
       case 'unknown': {
         // Only a check that asks for the owner's word can carry it (one stored before an update made it readable cannot).
         const confirmable = check.queries[this.deps.platform]?.selfCheck?.confirmation !== undefined;
@@ -185,6 +231,21 @@ export class Scanner {
     }
     return check.evaluation.classifier ? findings : findings.filter((finding) => !baseline.has(finding.key));
   }
+}
+
+/** Policy checks (their findings say the rest) that started failing, or stopped failing, in this scan. */
+function policyChanges(changes: StatusChange[], checks: LoadedCheck[]): Pick<ScanChanges, 'failing' | 'fixed'> {
+  const byId = new Map(checks.map((check) => [check.id, check]));
+  const failing: CheckChange[] = [];
+  const fixed: CheckChange[] = [];
+  for (const { checkId, from, to } of changes) {
+    const check = byId.get(checkId);
+    if (check?.evaluation.kind !== 'policy') continue;
+    const change = { checkId, title: check.title, source: resultSource(check) };
+    if (to === 'fail') failing.push(change);
+    else if (from === 'fail' && to === 'pass') fixed.push(change);
+  }
+  return { failing, fixed };
 }
 
 /** A finding that fails its check: counted (its kind is not disabled) and not acknowledged. */

@@ -45,6 +45,8 @@ function report(
       title: checkId,
       category: 'custom',
       severity: severities[checkId] ?? 'medium',
+      source: { kind: 'builtin', name: 'Built-in' },
+      resolution: '',
       status,
       summary: `${checkId} is ${status}`,
       reason: '',
@@ -52,7 +54,7 @@ function report(
       confirmation: null,
       queryMs: 0,
     })),
-    changes: { new: newFindings, resolved: [] },
+    changes: { new: newFindings, resolved: [], failing: [], fixed: [] },
   };
 }
 

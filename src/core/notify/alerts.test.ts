@@ -40,6 +40,8 @@ function scanWithNewPort(scanId = 1): ScanReport {
         title: 'Services open to the network',
         category: 'network',
         severity: 'high',
+        source: { kind: 'builtin', name: 'Built-in' },
+        resolution: '',
         status: 'fail',
         summary: '1 finding needs attention',
         reason: '',
@@ -48,7 +50,7 @@ function scanWithNewPort(scanId = 1): ScanReport {
         queryMs: 0,
       },
     ],
-    changes: { new: [{ ...finding, firstSeen: 0, lastSeen: 0, resolvedAt: null, acknowledgedUntil: null }], resolved: [] },
+    changes: { new: [{ ...finding, firstSeen: 0, lastSeen: 0, resolvedAt: null, acknowledgedUntil: null }], resolved: [], failing: [], fixed: [] },
   };
 }
 

@@ -30,8 +30,9 @@ export function calendarDays(count: number, now: number): CalendarDay[] {
   return days;
 }
 
-// A check that errored could not be trusted that day, like a failing one (the tray says the same).
-const RANK: Record<CheckStatus, number> = { not_applicable: 0, pass: 1, unknown: 2, fail: 3, error: 3 };
+// A check that errored could not be trusted that day, like a failing one (the tray says the same);
+// a check by hand is never run, so it counts like one that does not apply.
+const RANK: Record<CheckStatus, number> = { not_applicable: 0, manual: 0, pass: 1, unknown: 2, fail: 3, error: 3 };
 
 /**
  * Per day: the checks whose result runs cover that day, each by its worst result. A run spans

@@ -43,6 +43,18 @@ export interface FindingChanges {
   resolved: StoredFinding[];
 }
 
+/** A check whose status differs from its previous recorded one. */
+export interface StatusChange {
+  checkId: string;
+  from: CheckStatus;
+  to: CheckStatus;
+}
+
+/** What a finished scan changed: findings new and resolved, and checks whose status changed. */
+export interface RecordedScan extends FindingChanges {
+  statusChanges: StatusChange[];
+}
+
 export interface CheckStateRecord {
   checkId: string;
   status: CheckStatus;
@@ -227,11 +239,12 @@ export class HistoryStore {
    * transaction so a scan from another process cannot interleave. Checks without findings (unknown,
    * error) leave their open findings as they were: no data is not a resolution.
    */
-  finishScan(scanId: number, results: CheckResultRecord[], at: number): FindingChanges {
-    const changes: FindingChanges = { new: [], resolved: [] };
+  finishScan(scanId: number, results: CheckResultRecord[], at: number): RecordedScan {
+    const changes: RecordedScan = { new: [], resolved: [], statusChanges: [] };
     const write = this.db.transaction(() => {
       for (const result of results) {
-        this.recordState(scanId, result, at);
+        const before = this.recordState(scanId, result, at);
+        if (before && before !== result.status) changes.statusChanges.push({ checkId: result.checkId, from: before, to: result.status });
         if (result.findings) this.recordFindings(result.checkId, result.findings, at, changes);
       }
       this.sql("UPDATE scans SET status = 'ok', finished_at = ? WHERE id = ?").run(at, scanId);
@@ -240,11 +253,12 @@ export class HistoryStore {
     return changes;
   }
 
-  private recordState(scanId: number, result: CheckResultRecord, at: number): void {
+  /** Extends or starts the check's result run; its previous status, if it had one. */
+  private recordState(scanId: number, result: CheckResultRecord, at: number): CheckStatus | undefined {
     const findingCount = result.findings?.filter((f) => f.counted).length ?? 0;
     const latest = this.sql(
       'SELECT id, status, summary, reason, finding_count FROM check_states WHERE check_id = ? ORDER BY first_at DESC, id DESC LIMIT 1',
-    ).get(result.checkId) as { id: number; status: string; summary: string; reason: string; finding_count: number } | undefined;
+    ).get(result.checkId) as { id: number; status: CheckStatus; summary: string; reason: string; finding_count: number } | undefined;
     if (
       latest &&
       latest.status === result.status &&
@@ -253,12 +267,13 @@ export class HistoryStore {
       latest.finding_count === findingCount
     ) {
       this.sql('UPDATE check_states SET last_at = ?, last_scan_id = ? WHERE id = ?').run(at, scanId, latest.id);
-      return;
+      return latest.status;
     }
     this.sql(
       `INSERT INTO check_states (check_id, status, summary, reason, finding_count, first_at, last_at, first_scan_id, last_scan_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(result.checkId, result.status, result.summary, result.reason, findingCount, at, at, scanId, scanId);
+    return latest?.status;
   }
 
   private recordFindings(checkId: string, findings: Finding[], at: number, changes: FindingChanges): void {
