@@ -1,8 +1,11 @@
 import type { Agent } from '../core/agent.js';
 import { CheckNotFoundError, NotConfirmableError } from '../core/checks/owner-confirmation.js';
+import { FleetInputError } from '../core/fleet/enrollment.js';
+import { FleetServerError } from '../core/fleet/preflight.js';
 import { osqueryTablesFor } from '../core/osquery/schema.js';
 import { ApiError } from './call-result.js';
 import { isOpenableLink, type ApiHandlers } from './contract.js';
+import { fleetConsent } from './fleet-consent.js';
 
 export interface LoginItem {
   isEnabled(): Promise<boolean>;
@@ -114,6 +117,31 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
       agent.pause(minutes);
       return agent.status();
     },
+    getFleetStatus: () => agent.refreshFleetStatus(),
+    checkFleetServer: async ({ url, ca }) => {
+      try {
+        const { server, version, trust } = await agent.checkFleetServer({ url, ca });
+        return { ok: true, server: { url: server.url, hostname: server.hostname }, version, trust, consent: fleetConsent(server.hostname) };
+      } catch (error) {
+        if (error instanceof FleetServerError) return { ok: false, problem: error.problem, message: error.message };
+        if (error instanceof FleetInputError) return { ok: false, problem: 'invalid-input', message: error.message };
+        throw error;
+      }
+    },
+    enrollFleet: async ({ url, secret, ca }) => {
+      try {
+        return await agent.enrollFleet({ url, secret, ca });
+      } catch (error) {
+        if (error instanceof FleetInputError) throw new ApiError('invalid-request', error.message);
+        if (error instanceof FleetServerError) {
+          const fix = error.problem === 'untrusted' ? ' — give the server’s CA certificate' : '';
+          throw new ApiError('invalid-request', `${error.message}${fix}; nothing was changed`);
+        }
+        throw error;
+      }
+    },
+    unenrollFleet: () => agent.unenrollFleet(),
+    getFleetLog: ({ since, limit }) => agent.fleetLog({ since, limit }),
   };
 }
 
