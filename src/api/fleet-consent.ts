@@ -8,7 +8,7 @@ export function fleetConsent(hostname: string): string[] {
     `Connect this laptop to the Fleet server at ${hostname}?`,
     'While Porchlight runs, the server’s admin can run any osquery SQL on this laptop, at any time, and schedule queries that run by themselves. They see what osquery sees: installed software, browser extensions, listening ports and running programs, user accounts, disk and system settings.',
     'osquery runs as you, not as an administrator, so the server sees what your account can see: files you can read (through tables such as file, hash and shell_history), and it can make web requests from this laptop (the curl table).',
-    'Porchlight lists every query the server asks (Fleet in the window, `porchlight fleet log`), and tells you if the server turns osquery’s log of them off.',
-    'To disconnect: Disconnect on the Fleet page, or `porchlight fleet unenroll`. osquery forgets its enrollment; the server keeps what it has already collected.',
+    'Porchlight lists every query the server asks (the Fleet page in the window, or porchlight fleet log), and tells you if the server turns osquery’s log of them off.',
+    'To disconnect: Disconnect on the Fleet page, or porchlight fleet unenroll. osquery forgets its enrollment; the server keeps what it has already collected.',
   ];
 }

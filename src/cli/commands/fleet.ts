@@ -21,7 +21,7 @@ function describeStatus(status: FleetStatusDto): string {
   if (status.server) {
     const reach =
       status.unreachableSince !== null
-        ? `not reachable since ${time(status.unreachableSince)}`
+        ? `not reachable since ${time(status.unreachableSince)} (${status.healthProblem ?? ''})`
         : status.reachableAt !== null
           ? `reachable (checked ${time(status.reachableAt)})`
           : 'not checked';
@@ -34,7 +34,8 @@ function describeStatus(status: FleetStatusDto): string {
       `  today:          Fleet ran ${status.queriesToday} ${status.queriesToday === 1 ? 'query' : 'queries'} on this laptop (\`porchlight fleet log\`)`,
     );
   }
-  if (status.detail) lines.push(`  osquery says:   ${status.detail}`);
+  if (status.osquerySays) lines.push(`  osquery says:   ${status.osquerySays}`);
+  if (status.healthProblem && status.unreachableSince === null) lines.push(`  server health:  ${status.healthProblem}`);
   if (status.advice) lines.push('', status.advice);
   return lines.join('\n') + '\n';
 }

@@ -15,7 +15,7 @@ export type FleetState =
   /** The server's certificate is not trusted (or not valid) with the certificates osqueryd was given. */
   | 'certificate'
   | 'unreachable'
-  /** Anything else osqueryd or the health check reported; `detail` has their words. */
+  /** Anything else osqueryd or the health check reported (osquerySays, healthProblem have their words). */
   | 'error';
 
 export interface FleetStatus {
@@ -24,8 +24,10 @@ export interface FleetStatus {
   summary: string;
   /** What the owner can do about it, when something is wrong or worth knowing. */
   advice: string | null;
-  /** osqueryd's or the health check's own words for what failed. */
-  detail: string | null;
+  /** osqueryd's own words for its latest failure with the server (from its output), while current. */
+  osquerySays: string | null;
+  /** What went wrong with Porchlight's check of the server's health (GET /healthz), while it fails. */
+  healthProblem: string | null;
   server: { url: string; hostname: string } | null;
   enrolledAt: number | null;
   /** osquery reports a configuration from the server (osquery_info.config_valid and config_hash, config_plugin tls). */
@@ -92,9 +94,11 @@ const CERTIFICATE_PROBLEMS = new Set<FleetServerProblem>(['untrusted', 'wrong-ca
 
 export function fleetStatus(observation: FleetObservation): FleetStatus {
   const { enrollment } = observation;
+  const failure = currentFailure(observation);
   const base = {
     advice: null,
-    detail: null,
+    osquerySays: failure?.detail ?? null,
+    healthProblem: observation.health && !observation.health.ok ? observation.health.message : null,
     server: enrollment ? { url: enrollment.server.url, hostname: enrollment.server.hostname } : null,
     enrolledAt: enrollment?.enrolledAt ?? null,
     configReceived: configReceived(observation.view),
@@ -126,7 +130,6 @@ export function fleetStatus(observation: FleetObservation): FleetStatus {
         state: 'certificate',
         summary: `${host}'s certificate is not trusted by the certificates osquery was given.`,
         advice: 'Connect again with the server’s CA certificate.',
-        detail: health.message,
       };
     }
     if (health.problem === 'unreachable' || health.problem === 'timeout') {
@@ -135,17 +138,12 @@ export function fleetStatus(observation: FleetObservation): FleetStatus {
         state: 'unreachable',
         summary: `${host} is not reachable; Porchlight's own checks keep running.`,
         advice: 'osquery keeps its enrollment and tries again by itself; its logs wait until the server answers.',
-        detail: health.message,
       };
     }
-    return { ...base, state: 'error', summary: `${host} does not answer as a healthy Fleet server.`, detail: health.message };
+    return { ...base, state: 'error', summary: `${host} does not answer as a healthy Fleet server.` };
   }
 
-  const failure = observation.lastFailure;
-  const current = failure && observation.now - failure.at < ENROLL_FAILURE_STALE_MS;
-  if (failure && current && (observation.lastCheckInAt === null || failure.at > observation.lastCheckInAt)) {
-    return { ...base, detail: failure.detail, ...failureWords(failure.problem, host) };
-  }
+  if (failure) return { ...base, ...failureWords(failure.problem, host) };
 
   if (!base.configReceived) return { ...base, state: 'enrolling', summary: `Enrolling with ${host}…` };
 
@@ -158,6 +156,12 @@ export function fleetStatus(observation: FleetObservation): FleetStatus {
         ? 'The server has turned off osquery’s log of the queries it runs, so Porchlight cannot list them; the server can still run queries on this laptop.'
         : null,
   };
+}
+
+/** osqueryd's latest enrollment failure, unless osqueryd has heard from the server since, or it is stale. */
+function currentFailure({ lastFailure, lastCheckInAt, now }: FleetObservation): FleetObservation['lastFailure'] {
+  if (!lastFailure || now - lastFailure.at >= ENROLL_FAILURE_STALE_MS) return undefined;
+  return lastCheckInAt === null || lastFailure.at > lastCheckInAt ? lastFailure : undefined;
 }
 
 function failureWords(problem: EnrollProblem, host: string): Pick<FleetStatus, 'state' | 'summary' | 'advice'> {

@@ -59,6 +59,8 @@ export interface FleetLog {
 }
 
 const DEFAULT_REFRESH_MS = 60_000;
+/** While osqueryd enrolls, its first configuration is looked for this often. */
+const ENROLLING_REFRESH_MS = 2_000;
 /** A query's text may go on over following lines; it is complete once output pauses this long. */
 const QUERY_TEXT_SETTLE_MS = 200;
 
@@ -73,8 +75,11 @@ export class Fleet {
   private readonly now: () => number;
   private settleTimer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
+  private enrollingTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<FleetStatus> | undefined;
   private readonly offs: (() => void)[] = [];
+  /** Following osqueryd (the agent role, between start and stop). */
+  private started = false;
   private lastFailure: FleetObservation['lastFailure'];
   private lastCheckInAt: number | null = null;
   private seenConfigHash: string | undefined;
@@ -95,6 +100,7 @@ export class Fleet {
   /** Follows osqueryd's output and, while enrolled, refreshes the status now and then. */
   start(): void {
     if (this.options.role !== 'agent') return;
+    this.started = true;
     this.offs.push(
       this.options.osquery.onOutput((line, at) => this.onOutput(line, at)),
       this.options.osquery.onState((status) => {
@@ -110,8 +116,10 @@ export class Fleet {
   }
 
   stop(): void {
+    this.started = false;
     for (const off of this.offs.splice(0)) off();
     clearInterval(this.refreshTimer);
+    clearTimeout(this.enrollingTimer);
     clearTimeout(this.settleTimer);
     this.reader.flush();
   }
@@ -215,6 +223,11 @@ export class Fleet {
 
   private recompute(): FleetStatus {
     this.current = this.compute();
+    clearTimeout(this.enrollingTimer);
+    if (this.current.state === 'enrolling' && this.started) {
+      this.enrollingTimer = setTimeout(() => void this.refresh().catch(() => undefined), ENROLLING_REFRESH_MS);
+      this.enrollingTimer.unref();
+    }
     const shown = key(this.current);
     if (shown !== this.shownKey) {
       this.shownKey = shown;
