@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { SettingsDto } from '../../../src/api/contract';
 import { ErrorMessage, Loading } from '../components/Feedback';
+import { FleetSettings } from './Fleet';
 import { useApp, useLoad } from '../state';
 import { errorMessage } from '../../../src/api/error-message';
 
@@ -165,6 +166,8 @@ export function Settings() {
           )}
           {loginError && <ErrorMessage title="Start at login was not changed" message={loginError} />}
         </fieldset>
+
+        <FleetSettings />
 
         {error && <ErrorMessage title="Settings were not saved" message={error} />}
         <div className="actions">
