@@ -134,6 +134,7 @@ function trayState(current: Agent): TrayState {
     pausedUntil: status.pausedUntil,
     demo: status.demo,
     now: Date.now(),
+    fleet: current.fleetStatus(),
   };
 }
 
