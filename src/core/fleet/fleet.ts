@@ -104,8 +104,9 @@ export class Fleet {
     this.offs.push(
       this.options.osquery.onOutput((line, at) => this.onOutput(line, at)),
       this.options.osquery.onState((status) => {
+        // Between a stop and a start (an enrollment's restart, a crash's backoff) nothing is said yet.
         if (status.state === 'running') void this.refresh().catch(() => undefined);
-        else this.recompute();
+        else if (status.state === 'failed' || status.state === 'stopped') this.recompute();
       }),
     );
     const every = this.options.refreshIntervalMs ?? DEFAULT_REFRESH_MS;
