@@ -40,6 +40,8 @@ export interface FleetServerOptions {
   secret: string;
   /** Names on the server's certificate (default: 127.0.0.1 and localhost). */
   certificateHosts?: string[];
+  /** A certificate whose validity ended yesterday. */
+  expiredCertificate?: boolean;
 }
 
 /** Fleet's default agent options (fleet server/fleet/agent_options.go), quicker for tests. */
@@ -85,7 +87,7 @@ export class FleetTestServer {
 
   private constructor(options: FleetServerOptions) {
     this.secret = options.secret;
-    const { certPem, keyPem } = options.ca.issue(options.certificateHosts ?? ['127.0.0.1', 'localhost']);
+    const { certPem, keyPem } = options.ca.issue(options.certificateHosts ?? ['127.0.0.1', 'localhost'], { expired: options.expiredCertificate });
     this.server = https.createServer({ cert: certPem, key: keyPem }, (request, response) => void this.handle(request, response));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);

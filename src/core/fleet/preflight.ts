@@ -132,7 +132,7 @@ function parseJson(text: string): Record<string, unknown> | undefined {
 function describe(error: NodeJS.ErrnoException, server: FleetServer, ca: TrustedCertificates, timeoutMs: number, signal: AbortSignal): FleetServerError {
   const host = server.hostname;
   const code = error.code ?? '';
-  if (signal.aborted) return new FleetServerError('timeout', `${host} did not answer: timed out after ${Math.round(timeoutMs / 1000)} s`);
+  if (signal.aborted) return new FleetServerError('timeout', `${host} did not answer: timed out after ${timeoutMs / 1000} s`);
   if (UNTRUSTED_CHAIN.has(code)) {
     return ca.trust === 'given-ca'
       ? new FleetServerError('wrong-ca', `the server's certificate is not signed by the CA you gave (${host}: ${error.message})`)
