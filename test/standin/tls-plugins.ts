@@ -298,13 +298,11 @@ export class TlsPlugins {
    * The answer's body is what counts; an empty one is an empty object (serializers/json.cpp:20-28).
    */
   private post(uri: string, body: unknown, nodeKey?: string): Promise<Outcome> {
-    let url: URL;
-    try {
-      url = new URL(uri);
-    } catch {
-      return Promise.resolve({ ok: false, error: 'Request error: Remote hostname missing' });
-    }
-    if (!url.hostname) return Promise.resolve({ ok: false, error: 'Request error: Remote hostname missing' });
+    // osquery's own URI parser: "https:///path" has an empty host, which its client refuses
+    // (osquery/remote/uri.cpp:27-60; osquery/remote/http_client.h:385-388, http_client.cpp:399-402).
+    const authority = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#]*)/.exec(uri)?.[1] ?? '';
+    if (authority.replace(/:\d*$/, '') === '') return Promise.resolve({ ok: false, error: 'Request error: Remote hostname missing' });
+    const url = new URL(uri);
     const certsFile = this.flag('tls_server_certs');
     let ca: string[] = [];
     try {
