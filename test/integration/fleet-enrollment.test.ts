@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FleetLogDto, FleetStatusDto } from '../../src/api/contract.js';
+import type { FleetLogDto, FleetQueryDto, FleetStatusDto } from '../../src/api/contract.js';
 import { Porchlight } from '../../src/app/porchlight.js';
 import { fleetFiles } from '../../src/core/fleet/enrollment.js';
 import { osquerydPaths } from '../../src/core/osquery/daemon-paths.js';
@@ -52,7 +52,7 @@ async function setUp() {
     const answer = await cli('query', "SELECT name, value FROM osquery_flags WHERE name LIKE '%tls%' OR name LIKE '%enroll%'", '--json');
     return JSON.parse(answer.stdout) as { name: string; value: string }[];
   };
-  return { server, dataDir, files, porchlight, cli, status, osqueryFlags };
+  return { server, ca, dataDir, files, porchlight, cli, status, osqueryFlags };
 }
 
 function filesContaining(dir: string, text: string): string[] {
@@ -160,5 +160,39 @@ describe('Fleet enrollment through the running agent, on the stand-in osqueryd a
     expect(again.stdout).toContain(`Fleet: Connected to ${server.hostname}.`);
     expect(server.enrollments.filter((e) => e.accepted)).toHaveLength(2);
     expect(readFileSync(nodeKeyFile(dataDir), 'utf8')).toContain([...server.hosts.keys()][0]);
+  });
+
+  it("tells the events it sees, follows osquery's new enrollment when the server forgets the laptop, and says so when the server hides its queries", { timeout: 60_000 }, async () => {
+    const { server, ca, porchlight } = await setUp();
+    const { agent, api } = porchlight;
+    const states: FleetStatusDto[] = [];
+    const queries: FleetQueryDto[] = [];
+    agent.on('fleet-state', (status) => states.push(status));
+    agent.on('fleet-query', (query) => queries.push(query));
+
+    await api.enrollFleet({ url: server.url, secret: SECRET, ca: ca.certPem, consent: true });
+    await expect.poll(async () => (await api.getFleetStatus({})).state).toBe('connected');
+    expect(states.map((status) => status.state)).toEqual(['enrolling', 'connected']);
+
+    // The admin deletes the host: osquery's node key is refused, it enrolls again with the same secret.
+    server.forgetHosts();
+    const live = server.liveQuery('SELECT uid FROM users WHERE username = \'ann\'');
+    expect((await live.result).rows).toEqual([{ uid: '1000' }]);
+    expect(server.enrollments.filter((enrollment) => enrollment.accepted)).toHaveLength(2);
+    await expect.poll(() => queries.map((query) => query.queryId)).toContain(live.id);
+    expect(queries.find((query) => query.queryId === live.id)).toMatchObject({ kind: 'distributed', purpose: 'live', server: server.hostname });
+    expect((await api.getFleetStatus({})).state).toBe('connected');
+
+    // The server's agent options turn osquery's log line off: queries still run, Porchlight says it cannot list them.
+    server.agentOptions = { options: { ...(server.agentOptions.options as object), distributed_loginfo: false } };
+    await porchlight.api.unenrollFleet({});
+    await api.enrollFleet({ url: server.url, secret: SECRET, ca: ca.certPem, consent: true });
+    await expect.poll(async () => (await api.getFleetStatus({})).queryLog).toBe('off');
+    const hidden = server.liveQuery('SELECT 42 AS answer');
+    expect((await hidden.result).rows).toEqual([{ answer: '42' }]);
+    const status = await api.getFleetStatus({});
+    expect(status).toMatchObject({ state: 'connected', queryLog: 'off' });
+    expect(status.advice).toContain('The server has turned off osquery’s log of the queries it runs, so Porchlight cannot list them');
+    expect((await api.getFleetLog({})).queries.map((query) => query.queryId)).not.toContain(hidden.id);
   });
 });
