@@ -176,7 +176,7 @@ export const fleetQuerySchema = z.object({
 const fleetServerAddress = z.object({
   url: z.string().trim().min(1, 'enter the server address').max(2_000),
   /** The server's CA certificate(s), PEM; this computer's roots when absent. */
-  ca: z.string().max(1_000_000).optional(),
+  ca: z.string().max(256_000, 'the CA file is larger than 256 KB; give the server’s CA certificate alone').optional(),
 });
 
 const empty = z.object({}).strict();

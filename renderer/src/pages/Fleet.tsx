@@ -165,56 +165,52 @@ function QueryLog({ log }: { log: ApiResponse<'getFleetLog'> }) {
       {asked.length === 0 ? (
         <Empty>No query from a Fleet server is recorded.</Empty>
       ) : (
-        <div className="table-wrap">
-          <table aria-label="Queries the server asked">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Why</th>
-                <th scope="col">Query</th>
-              </tr>
-            </thead>
-            <tbody>
-              {asked.map((query, index) => (
-                <QueryRow key={`${query.at}-${query.queryId}-${index}`} query={query} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <QueryTable label="Queries the server asked" headers={['When', 'Why', 'Query']}>
+          {asked.map((query, index) => (
+            <QueryRow key={`${query.at}-${query.queryId}-${index}`} query={query} />
+          ))}
+        </QueryTable>
       )}
       <h2>Scheduled by the server</h2>
       {log.schedule.length === 0 ? (
         <Empty>The server has scheduled no query on this laptop.</Empty>
       ) : (
-        <div className="table-wrap">
-          <table aria-label="Queries the server scheduled">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Every</th>
-                <th scope="col">Runs</th>
-                <th scope="col">Query</th>
-              </tr>
-            </thead>
-            <tbody>
-              {log.schedule.map((query) => (
-                <tr key={query.name}>
-                  <td>{query.name}</td>
-                  <td className="num">{everyText(query.intervalSeconds)}</td>
-                  <td className="num">
-                    {query.executions}
-                    {query.lastExecuted ? <span className="meta"> (last {formatTime(query.lastExecuted * 1000)})</span> : null}
-                  </td>
-                  <td>
-                    <pre className="sql">{query.sql}</pre>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <QueryTable label="Queries the server scheduled" headers={['Name', 'Every', 'Runs', 'Query']}>
+          {log.schedule.map((query) => (
+            <tr key={query.name}>
+              <td>{query.name}</td>
+              <td className="num">{everyText(query.intervalSeconds)}</td>
+              <td className="num">
+                {query.executions}
+                {query.lastExecuted ? <span className="meta"> (last {formatTime(query.lastExecuted * 1000)})</span> : null}
+              </td>
+              <td>
+                <pre className="sql">{query.sql}</pre>
+              </td>
+            </tr>
+          ))}
+        </QueryTable>
       )}
     </>
+  );
+}
+
+function QueryTable({ label, headers, children }: { label: string; headers: string[]; children: React.ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table aria-label={label}>
+        <thead>
+          <tr>
+            {headers.map((header) => (
+              <th key={header} scope="col">
+                {header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 
@@ -340,6 +336,20 @@ function Modal({ labelledBy, onCancel, children }: { labelledBy: string; onCance
   );
 }
 
+/** A dialog's answer: the action (saying so while it runs) or Cancel. */
+function ConfirmButtons(props: { label: string; busyLabel: string; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
+  return (
+    <div className="actions">
+      <button type="button" className="primary" onClick={props.onConfirm} disabled={props.busy} aria-busy={props.busy}>
+        {props.busy ? props.busyLabel : props.label}
+      </button>
+      <button type="button" onClick={props.onCancel} disabled={props.busy}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
 function ConsentDialog({ check, busy, onConfirm, onCancel }: { check: ServerCheck; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
   const titleId = useId();
   const [question, ...paragraphs] = check.consent;
@@ -353,14 +363,7 @@ function ConsentDialog({ check, busy, onConfirm, onCancel }: { check: ServerChec
       {paragraphs.map((paragraph) => (
         <p key={paragraph}>{paragraph}</p>
       ))}
-      <div className="actions">
-        <button type="button" className="primary" onClick={onConfirm} disabled={busy} aria-busy={busy}>
-          {busy ? 'Connecting…' : 'Connect this laptop'}
-        </button>
-        <button type="button" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+      <ConfirmButtons label="Connect this laptop" busyLabel="Connecting…" busy={busy} onConfirm={onConfirm} onCancel={onCancel} />
     </Modal>
   );
 }
@@ -388,14 +391,7 @@ function DisconnectDialog({ hostname, onCancel, onDone }: { hostname: string; on
         already collected; its admin can remove this laptop there.
       </p>
       {problem && <ErrorMessage title="Still connected" message={problem} />}
-      <div className="actions">
-        <button type="button" className="primary" onClick={() => void disconnect()} disabled={busy} aria-busy={busy}>
-          {busy ? 'Disconnecting…' : 'Disconnect'}
-        </button>
-        <button type="button" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+      <ConfirmButtons label="Disconnect" busyLabel="Disconnecting…" busy={busy} onConfirm={() => void disconnect()} onCancel={onCancel} />
     </Modal>
   );
 }
