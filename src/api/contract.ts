@@ -306,6 +306,7 @@ export const API = {
     request: z.object({ since: timestamp.optional(), limit: z.number().int().min(1).max(5_000).optional() }).strict(),
     response: z.object({
       server: z.string().nullable(),
+      queryLog: z.enum(['on', 'off', 'unknown']),
       queriesToday: z.number().int(),
       queries: z.array(fleetQuerySchema),
       schedule: z.array(

@@ -108,6 +108,7 @@ describe('the Fleet page in Chromium, against porchlight serve on the stand-in a
     const disconnect = page.getByRole('dialog', { name: `Disconnect from ${server.hostname}?` });
     await disconnect.getByRole('button', { name: 'Disconnect' }).click();
     await connection.getByRole('status').filter({ hasText: 'Not connected' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'osquery is starting' }).waitFor({ state: 'hidden' });
     // The history keeps what the server asked.
     expect(await page.getByRole('table', { name: 'Queries the server asked' }).getByRole('row').filter({ hasText: live.id }).count()).toBe(1);
     await shot(page, 'disconnected');
@@ -116,4 +117,32 @@ describe('the Fleet page in Chromium, against porchlight serve on the stand-in a
     expect(apiBodies.length).toBeGreaterThan(10);
     expect(apiBodies.filter((body) => body.includes(SECRET))).toEqual([]);
   });
+
+  it('says so when the server turns off osquery’s log of the queries it runs', { timeout: 90_000 }, async () => {
+    const ca = makeCa('Family Fleet CA');
+    const server = await FleetTestServer.start({ ca, secret: SECRET });
+    running.push(server);
+    server.agentOptions = { options: { ...(server.agentOptions.options as object), distributed_loginfo: false } };
+    const caFile = path.join(tempDir('porchlight-fleet-ca-'), 'family-ca.pem');
+    writeFileSync(caFile, ca.certPem);
+    const serve = await startServe();
+    running.push(serve);
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    pages.push(page);
+    await page.goto(`${serve.url}#/fleet`);
+    await page.getByRole('button', { name: 'Connect to Fleet…' }).click();
+    await page.getByLabel('Server address').fill(server.url);
+    await page.getByLabel('Enroll secret').fill(SECRET);
+    await page.getByLabel('CA certificate (only for a server with its own certificate authority)').setInputFiles(caFile);
+    await page.getByRole('button', { name: 'Check the server' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Connect this laptop' }).click();
+    const connection = page.getByLabel('Fleet connection');
+    await connection.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    await connection.getByText('The server has turned off osquery’s log of the queries it runs, so Porchlight cannot list them').waitFor();
+    await page.getByRole('heading', { name: 'Queries the server asked, up to when it turned their log off' }).waitFor();
+    expect(await page.getByRole('heading', { name: /^Fleet ran/ }).count()).toBe(0);
+    await shot(page, 'query-log-off');
+  });
 });
+

@@ -193,6 +193,8 @@ describe('Fleet enrollment through the running agent, on the stand-in osqueryd a
     const status = await api.getFleetStatus({});
     expect(status).toMatchObject({ state: 'connected', queryLog: 'off' });
     expect(status.advice).toContain('The server has turned off osquery’s log of the queries it runs, so Porchlight cannot list them');
-    expect((await api.getFleetLog({})).queries.map((query) => query.queryId)).not.toContain(hidden.id);
+    const log = await api.getFleetLog({});
+    expect(log.queryLog).toBe('off');
+    expect(log.queries.map((query) => query.queryId)).not.toContain(hidden.id);
   });
 });

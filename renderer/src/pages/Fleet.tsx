@@ -158,12 +158,16 @@ function QueryLog({ log }: { log: ApiResponse<'getFleetLog'> }) {
   const asked = log.queries.filter((query) => query.kind === 'distributed');
   return (
     <>
-      <h2>
-        Fleet ran {log.queriesToday} {log.queriesToday === 1 ? 'query' : 'queries'} on this laptop today
-      </h2>
+      {log.queryLog === 'off' ? (
+        <h2>Queries the server asked, up to when it turned their log off</h2>
+      ) : (
+        <h2>
+          Fleet ran {log.queriesToday} {log.queriesToday === 1 ? 'query' : 'queries'} on this laptop today
+        </h2>
+      )}
       <p className="meta">Every query osquery ran because the server asked, newest first, as osquery logged it.</p>
       {asked.length === 0 ? (
-        <Empty>No query from a Fleet server is recorded.</Empty>
+        <Empty>{log.queryLog === 'off' ? 'None is recorded: the server may still be running queries here.' : 'No query from a Fleet server is recorded.'}</Empty>
       ) : (
         <QueryTable label="Queries the server asked" headers={['When', 'Why', 'Query']}>
           {asked.map((query, index) => (

@@ -8,6 +8,8 @@ import { COMMON_HELP, contextFrom, parseCommand, UsageError } from '../options.j
 import { withPorchlight, type PorchlightConnection } from '../porchlight-client.js';
 import type { Command, CommandIo } from './command.js';
 
+const HIDDEN_QUERIES =
+  "The server has turned off osquery's log of the queries it runs: queries it asks now are not listed here, and not counted.";
 const time = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
 
 /** Exit codes: 0 connected, enrolling or not enrolled; 1 something is wrong with the connection; 3 osquery is not running. */
@@ -192,6 +194,7 @@ ${COMMON_HELP}`,
       }
       const server = log.server ? ` (connected to ${log.server})` : ' (not connected to Fleet now)';
       io.out(`Fleet ran ${log.queriesToday} ${log.queriesToday === 1 ? 'query' : 'queries'} on this laptop today${server}.\n\n`);
+      if (log.queryLog === 'off') io.out(`${HIDDEN_QUERIES}\n\n`);
       const asked = log.queries.filter((q) => q.kind === 'distributed');
       if (asked.length === 0) io.out('No query from a Fleet server is recorded.\n');
       else {

@@ -51,6 +51,8 @@ export interface FleetServerCheckResult {
 
 export interface FleetLog {
   server: string | null;
+  /** Whether osqueryd logs the server's queries now (FleetStatus.queryLog): when 'off', new ones are missing here. */
+  queryLog: FleetStatus['queryLog'];
   queriesToday: number;
   /** Newest first. */
   queries: FleetQueryRecord[];
@@ -178,6 +180,7 @@ export class Fleet {
     const enrollment = this.enrollment();
     return {
       server: enrollment?.server.hostname ?? null,
+      queryLog: enrollment ? this.current.queryLog : 'unknown',
       queriesToday: this.options.queryLog.countDistributed(startOfDay(this.now())),
       queries: this.options.queryLog.list(options),
       schedule: enrollment && this.osqueryRunning() ? await this.readSchedule().catch(() => []) : [],
