@@ -8,6 +8,7 @@ import { builtinCheck, loadChecks } from './checks/loader.js';
 import { ownerDecisions, Scanner, withOwnerDecisions, type ScanReport } from './checks/scanner.js';
 import { errorMessage } from './error-message.js';
 import { TypedEmitter } from './events.js';
+import { FleetInputError } from './fleet/enrollment.js';
 import { Fleet, type FleetEnrollInput, type FleetLog, type FleetServerCheckResult } from './fleet/fleet.js';
 import type { FleetStatus } from './fleet/fleet-status.js';
 import { fleetArgumentsFor } from './fleet/osquery-flags.js';
@@ -372,6 +373,10 @@ export class Agent extends TypedEmitter<AgentEvents> {
 
   /** Enrolls this data dir's osqueryd with a Fleet server (after the same checks; nothing is written when they fail). */
   enrollFleet(input: FleetEnrollInput): Promise<FleetStatus> {
+    if (this.demo) {
+      // The stand-in would enroll a sample laptop and answer the server with made-up data.
+      return Promise.reject(new FleetInputError('this is the demo, on a stand-in osqueryd with a sample laptop; connect to Fleet from Porchlight running on your own osqueryd'));
+    }
     return this.fleet.enroll(input);
   }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FleetLogDto, FleetQueryDto, FleetStatusDto } from '../../src/api/contract.js';
 import { Porchlight } from '../../src/app/porchlight.js';
+import { Agent } from '../../src/core/agent.js';
 import { fleetFiles } from '../../src/core/fleet/enrollment.js';
 import { osquerydPaths } from '../../src/core/osquery/daemon-paths.js';
 import { AGENT_INSTANCE } from '../../src/core/osquery/osquery-session.js';
@@ -197,4 +198,13 @@ describe('Fleet enrollment through the running agent, on the stand-in osqueryd a
     expect(log.queryLog).toBe('off');
     expect(log.queries.map((query) => query.queryId)).not.toContain(hidden.id);
   });
+
+  it('does not enroll the demo, whose osqueryd answers with a sample laptop', async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const agent = new Agent({ dataDir, settings: openConfSettings(dataDir).store, demo: true, role: 'one-shot', platform: 'linux' });
+    running.push(agent);
+    await expect(agent.enrollFleet({ url: 'https://fleet.example.com', secret: 's' })).rejects.toThrow('this is the demo, on a stand-in osqueryd');
+    expect(existsSync(fleetFiles(dataDir).enrollment)).toBe(false);
+  });
 });
+
