@@ -131,13 +131,14 @@ describe('the Fleet page in Chromium, against porchlight serve on the stand-in a
     page.setDefaultTimeout(15_000);
     pages.push(page);
     await page.goto(`${serve.url}#/fleet`);
+    const connection = page.getByLabel('Fleet connection');
+    await connection.getByRole('status').filter({ hasText: 'Not connected' }).waitFor();
     await page.getByRole('button', { name: 'Connect to Fleet…' }).click();
     await page.getByLabel('Server address').fill(server.url);
     await page.getByLabel('Enroll secret').fill(SECRET);
     await page.getByLabel('CA certificate (only for a server with its own certificate authority)').setInputFiles(caFile);
     await page.getByRole('button', { name: 'Check the server' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Connect this laptop' }).click();
-    const connection = page.getByLabel('Fleet connection');
     await connection.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
     await connection.getByText('The server has turned off osquery’s log of the queries it runs, so Porchlight cannot list them').waitFor();
     await page.getByRole('heading', { name: 'Queries the server asked, up to when it turned their log off' }).waitFor();

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import type { PorchlightClient } from '../../../src/api/client';
 import type { ApiResponse, FleetQueryDto, FleetStatusDto } from '../../../src/api/contract';
 import { errorMessage } from '../../../src/api/error-message';
 import { Empty, ErrorMessage, formatTime, Loading } from '../components/Feedback';
@@ -35,9 +36,8 @@ const WINDOW_FIX: Partial<Record<Extract<ApiResponse<'checkFleetServer'>, { ok: 
 };
 
 export function Fleet() {
-  const { api, revision } = useApp();
-  const status = useLoad(() => api.getFleetStatus({}), [api, revision]);
-  const log = useLoad(() => api.getFleetLog({ limit: 500 }), [api, revision]);
+  const { api } = useApp();
+  const { status, log } = useFleet(api);
   const [connecting, setConnecting] = useState(false);
   const [disconnecting, setDisconnecting] = useState(false);
 
@@ -99,6 +99,43 @@ export function Fleet() {
     </section>
   );
 }
+
+/**
+ * The Fleet status and log, loaded once and again when a Fleet event says they changed (or the
+ * event stream reconnects). Only Fleet's events count: each status load has the agent look at
+ * osquery and the server again, and a real Fleet asks dozens of queries at once.
+ */
+function useFleet(api: PorchlightClient) {
+  const [statusNonce, setStatusNonce] = useState(0);
+  const [logNonce, setLogNonce] = useState(0);
+  const status = useLoad(() => api.getFleetStatus({}), [api, statusNonce]);
+  const log = useLoad(() => api.getFleetLog({ limit: 500 }), [api, logNonce]);
+  useEffect(() => {
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const reloadLog = () => {
+      clearTimeout(pending);
+      pending = setTimeout(() => setLogNonce((n) => n + 1), LOG_RELOAD_SETTLE_MS);
+    };
+    const off = api.onEvent(
+      (name) => {
+        if (name === 'fleet-state') setStatusNonce((n) => n + 1);
+        if (name === 'fleet-state' || name === 'fleet-query') reloadLog();
+      },
+      () => {
+        setStatusNonce((n) => n + 1);
+        reloadLog();
+      },
+    );
+    return () => {
+      off();
+      clearTimeout(pending);
+    };
+  }, [api]);
+  return { status, log };
+}
+
+/** Queries arrive in bursts; the list is read again once they pause. */
+const LOG_RELOAD_SETTLE_MS = 300;
 
 function FleetStatusPanel({ status }: { status: FleetStatusDto }) {
   return (
@@ -402,8 +439,8 @@ function DisconnectDialog({ hostname, onCancel, onDone }: { hostname: string; on
 
 /** The Fleet line of Settings: where the connection is, and the way to it. */
 export function FleetSettings() {
-  const { api, revision } = useApp();
-  const status = useLoad(() => api.getFleetStatus({}), [api, revision]);
+  const { api } = useApp();
+  const status = useLoad(() => api.getFleetStatus({}), [api]);
   return (
     <fieldset>
       <legend>Fleet</legend>
