@@ -24,21 +24,27 @@ afterEach(async () => {
 });
 
 const SECRET = 'window-fleet-secret-51c2';
+/** A Fleet-compatible server with its CA in a file, `porchlight serve` on the stand-in, and a page to open it in. */
+async function fleetAndWindow() {
+  const ca = makeCa('Family Fleet CA');
+  const server = await FleetTestServer.start({ ca, secret: SECRET });
+  running.push(server);
+  const caFile = path.join(tempDir('porchlight-fleet-ca-'), 'family-ca.pem');
+  writeFileSync(caFile, ca.certPem);
+  const serve = await startServe();
+  running.push(serve);
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page.setDefaultTimeout(15_000);
+  pages.push(page);
+  return { server, caFile, serve, page };
+}
+
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `fleet-${name}.png`), fullPage: true });
 
 describe('the Fleet page in Chromium, against porchlight serve on the stand-in and a Fleet-compatible server', () => {
   it('connects with consent, lists what the server asked, says refused and unreachable, and disconnects', { timeout: 120_000 }, async () => {
-    const ca = makeCa('Family Fleet CA');
-    const server = await FleetTestServer.start({ ca, secret: SECRET });
-    running.push(server);
+    const { server, caFile, serve, page } = await fleetAndWindow();
     server.packs = { Global: { 'os version': { query: 'SELECT name, version FROM os_version', interval: 3600 } } };
-    const caFile = path.join(tempDir('porchlight-fleet-ca-'), 'family-ca.pem');
-    writeFileSync(caFile, ca.certPem);
-    const serve = await startServe();
-    running.push(serve);
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    page.setDefaultTimeout(15_000);
-    pages.push(page);
     const apiBodies: string[] = [];
     page.on('response', (response) => {
       if (response.url().includes('/api/')) void response.text().then((body) => apiBodies.push(body), () => undefined);
@@ -119,17 +125,8 @@ describe('the Fleet page in Chromium, against porchlight serve on the stand-in a
   });
 
   it('says so when the server turns off osquery’s log of the queries it runs', { timeout: 90_000 }, async () => {
-    const ca = makeCa('Family Fleet CA');
-    const server = await FleetTestServer.start({ ca, secret: SECRET });
-    running.push(server);
+    const { server, caFile, serve, page } = await fleetAndWindow();
     server.agentOptions = { options: { ...(server.agentOptions.options as object), distributed_loginfo: false } };
-    const caFile = path.join(tempDir('porchlight-fleet-ca-'), 'family-ca.pem');
-    writeFileSync(caFile, ca.certPem);
-    const serve = await startServe();
-    running.push(serve);
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    page.setDefaultTimeout(15_000);
-    pages.push(page);
     await page.goto(`${serve.url}#/fleet`);
     const connection = page.getByLabel('Fleet connection');
     await connection.getByRole('status').filter({ hasText: 'Not connected' }).waitFor();
