@@ -3,6 +3,7 @@ import type { PorchlightClient } from '../../src/api/client';
 import { ErrorMessage, formatTime } from './components/Feedback';
 import { OverallBadge } from './components/StatusBadge';
 import { CheckDetail } from './pages/CheckDetail';
+import { Fleet } from './pages/Fleet';
 import { Extensions, Ports } from './pages/Inventory';
 import { Overview } from './pages/Overview';
 import { Settings } from './pages/Settings';
@@ -14,6 +15,7 @@ const NAV = [
   ['#/ports', 'Listening ports'],
   ['#/extensions', 'Browser extensions'],
   ['#/sql', 'SQL console'],
+  ['#/fleet', 'Fleet'],
   ['#/settings', 'Settings'],
 ] as const;
 
@@ -37,6 +39,8 @@ function Page({ route }: { route: string }) {
       return <Extensions />;
     case '#/sql':
       return <SqlConsole />;
+    case '#/fleet':
+      return <Fleet />;
     case '#/settings':
       return <Settings />;
     default:

@@ -3,10 +3,13 @@ import { CheckNotFoundError, NotConfirmableError } from '../core/checks/owner-co
 import { SinkNotRemovableError, UnknownSinkError } from '../core/notify/alerts.js';
 import { EndpointError } from '../core/notify/endpoint.js';
 import { resultSource } from '../core/checks/scanner.js';
+import { FleetInputError } from '../core/fleet/enrollment.js';
+import { FleetServerError } from '../core/fleet/preflight.js';
 import { osqueryTablesFor } from '../core/osquery/schema.js';
 import { resultsState } from '../core/overall-state.js';
 import { ApiError } from './call-result.js';
 import { isOpenableLink, type ApiHandlers } from './contract.js';
+import { fleetConsent } from './fleet-consent.js';
 
 export interface LoginItem {
   isEnabled(): Promise<boolean>;
@@ -146,6 +149,31 @@ export function createAgentApi(agent: Agent, options: AgentApiOptions = {}): Api
         return { removed: true as const };
       }),
     testAlertSinks: ({ id }) => alertCall(() => agent.testAlerts(id)),
+    getFleetStatus: () => agent.refreshFleetStatus(),
+    checkFleetServer: async ({ url, ca }) => {
+      try {
+        const { server, version, trust } = await agent.checkFleetServer({ url, ca });
+        return { ok: true, server: { url: server.url, hostname: server.hostname }, version, trust, consent: fleetConsent(server.hostname) };
+      } catch (error) {
+        if (error instanceof FleetServerError) return { ok: false, problem: error.problem, message: error.message };
+        if (error instanceof FleetInputError) return { ok: false, problem: 'invalid-input', message: error.message };
+        throw error;
+      }
+    },
+    enrollFleet: async ({ url, secret, ca }) => {
+      try {
+        return await agent.enrollFleet({ url, secret, ca });
+      } catch (error) {
+        if (error instanceof FleetInputError) throw new ApiError('invalid-request', error.message);
+        if (error instanceof FleetServerError) {
+          const fix = error.problem === 'untrusted' ? ' — give the server’s CA certificate' : '';
+          throw new ApiError('invalid-request', `${error.message}${fix}; nothing was changed`);
+        }
+        throw error;
+      }
+    },
+    unenrollFleet: () => agent.unenrollFleet(),
+    getFleetLog: ({ since, limit }) => agent.fleetLog({ since, limit }),
   };
 }
 

@@ -23,4 +23,6 @@ export const EVENT_NAMES = [
   'finding-resolved',
   'results-changed',
   'warning',
+  'fleet-state',
+  'fleet-query',
 ] as const;

@@ -204,6 +204,39 @@ export const tableSchemaDto = z.object({
   columns: z.array(z.object({ name: z.string(), type: z.string(), description: z.string() })),
 });
 
+export const fleetStatusSchema = z.object({
+  state: z.enum(['not-enrolled', 'offline', 'enrolling', 'connected', 'refused', 'certificate', 'unreachable', 'error']),
+  summary: z.string(),
+  advice: z.string().nullable(),
+  osquerySays: z.string().nullable(),
+  healthProblem: z.string().nullable(),
+  server: z.object({ url: z.string(), hostname: z.string() }).nullable(),
+  enrolledAt: timestamp.nullable(),
+  configReceived: z.boolean(),
+  lastCheckInAt: timestamp.nullable(),
+  unreachableSince: timestamp.nullable(),
+  reachableAt: timestamp.nullable(),
+  queriesToday: z.number().int(),
+  queryLog: z.enum(['on', 'off', 'unknown']),
+});
+
+export const fleetQuerySchema = z.object({
+  at: timestamp,
+  kind: z.enum(['distributed', 'scheduled']),
+  server: z.string(),
+  queryId: z.string(),
+  sql: z.string(),
+  purpose: z.enum(['live', 'host details', 'label', 'policy', 'scheduled', 'other']),
+  intervalSeconds: z.number().int().nullable(),
+  error: z.string().nullable(),
+});
+
+const fleetServerAddress = z.object({
+  url: z.string().trim().min(1, 'enter the server address').max(2_000),
+  /** The server's CA certificate(s), PEM; this computer's roots when absent. */
+  ca: z.string().max(256_000, 'the CA file is larger than 256 KB; give the server’s CA certificate alone').optional(),
+});
+
 const empty = z.object({}).strict();
 const findingRef = z.object({ findingId: z.string().min(1).max(200) }).strict();
 const checkRef = z.object({ checkId: z.string().min(1).max(100) }).strict();
@@ -336,6 +369,49 @@ export const API = {
     request: z.object({ id: z.string().min(1).max(100).optional() }).strict(),
     response: z.array(deliveryResultSchema.extend({ id: z.string() })),
   },
+  getFleetStatus: { request: empty, response: fleetStatusSchema },
+  /** The preflight alone, before consent: nothing is written. */
+  checkFleetServer: {
+    request: fleetServerAddress.strict(),
+    response: z.discriminatedUnion('ok', [
+      z.object({
+        ok: z.literal(true),
+        server: z.object({ url: z.string(), hostname: z.string() }),
+        version: z.string(),
+        trust: z.enum(['given-ca', 'system']),
+        /** What the owner agrees to by enrolling (fleet-consent.ts), to show before enrollFleet. */
+        consent: z.array(z.string()),
+      }),
+      z.object({
+        ok: z.literal(false),
+        problem: z.enum(['untrusted', 'wrong-ca', 'wrong-name', 'expired', 'unreachable', 'timeout', 'not-fleet', 'unhealthy', 'invalid-input']),
+        message: z.string(),
+      }),
+    ]),
+  },
+  enrollFleet: {
+    request: fleetServerAddress
+      .extend({
+        secret: z.string().min(1, 'enter the enroll secret').max(4_096),
+        /** The owner read the consent text and agreed. */
+        consent: z.literal(true, 'enrolling needs the owner’s consent'),
+      })
+      .strict(),
+    response: fleetStatusSchema,
+  },
+  unenrollFleet: { request: empty, response: fleetStatusSchema },
+  getFleetLog: {
+    request: z.object({ since: timestamp.optional(), limit: z.number().int().min(1).max(5_000).optional() }).strict(),
+    response: z.object({
+      server: z.string().nullable(),
+      queryLog: z.enum(['on', 'off', 'unknown']),
+      queriesToday: z.number().int(),
+      queries: z.array(fleetQuerySchema),
+      schedule: z.array(
+        z.object({ name: z.string(), sql: z.string(), intervalSeconds: z.number(), executions: z.number(), lastExecuted: z.number() }),
+      ),
+    }),
+  },
 } as const;
 
 /** Every event the Agent pushes to UIs. */
@@ -348,6 +424,8 @@ export const EVENTS = {
   'finding-resolved': storedFindingSchema,
   'results-changed': scanReportSchema,
   warning: z.object({ message: z.string() }),
+  'fleet-state': fleetStatusSchema,
+  'fleet-query': fleetQuerySchema,
 } as const satisfies Record<(typeof EVENT_NAMES)[number], z.ZodType>;
 
 /**
@@ -368,6 +446,8 @@ const eventPayloadsFit: { [E in EventName]: AgentEvents[E] extends z.input<(type
   'finding-resolved': true,
   'results-changed': true,
   warning: true,
+  'fleet-state': true,
+  'fleet-query': true,
 };
 void [settingsAreTheCores, eventsAreTheCores, eventPayloadsFit];
 
@@ -399,5 +479,8 @@ export type TrendDayDto = z.output<typeof trendDaySchema>;
 export type ListeningPortDto = ApiResponse<'listPorts'>[number];
 export type BrowserExtensionDto = ApiResponse<'listExtensions'>[number];
 export type AlertSinkDto = z.output<typeof alertSinkSchema>;
+export type FleetStatusDto = ApiResponse<'getFleetStatus'>;
+export type FleetLogDto = ApiResponse<'getFleetLog'>;
+export type FleetQueryDto = z.output<typeof fleetQuerySchema>;
 
 export { isOpenableLink, OPENABLE_SCHEMES } from '../core/openable-links.js';

@@ -14,6 +14,7 @@ import { confirmCommand } from './commands/confirm.js';
 import { checksDisableCommand, checksEnableCommand, checksImportCommand, checksListCommand } from './commands/checks.js';
 import { daemonCommand } from './commands/daemon.js';
 import { ackCommand, findingsCommand, historyCommand } from './commands/findings.js';
+import { fleetEnrollCommand, fleetLogCommand, fleetStatusCommand, fleetUnenrollCommand } from './commands/fleet.js';
 import { osqueryRunCommand } from './commands/osquery-run.js';
 import { osqueryStatusCommand } from './commands/osquery-status.js';
 import { queryCommand } from './commands/query.js';
@@ -43,6 +44,10 @@ export const COMMANDS: Command[] = [
   tablesCommand,
   osqueryRunCommand,
   osqueryStatusCommand,
+  fleetEnrollCommand,
+  fleetStatusCommand,
+  fleetLogCommand,
+  fleetUnenrollCommand,
 ];
 
 function usage(commands = COMMANDS, what = '<command>'): string {

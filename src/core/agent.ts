@@ -12,6 +12,11 @@ import type { AlertSink } from './notify/alert-sink.js';
 import { Alerts, type AlertSinkInfo, type AlertsOptions, type NewAlertSink, type TestResult } from './notify/alerts.js';
 import type { SecretCodec } from './notify/secret-store.js';
 import { TypedEmitter } from './events.js';
+import { FleetInputError } from './fleet/enrollment.js';
+import { Fleet, type FleetEnrollInput, type FleetLog, type FleetServerCheckResult } from './fleet/fleet.js';
+import type { FleetStatus } from './fleet/fleet-status.js';
+import { fleetArgumentsFor } from './fleet/osquery-flags.js';
+import { FleetQueryLog, type FleetQueryRecord } from './fleet/query-log.js';
 import { resolveOsqueryd } from './osquery/binary.js';
 import { osquerydPaths } from './osquery/daemon-paths.js';
 import { OsqueryError } from './osquery/errors.js';
@@ -45,6 +50,13 @@ export type AgentEvents = {
   'results-changed': ScanReport;
   /** Something the owner should know that did not stop the agent (a corrupt file kept aside, a bad check file). */
   warning: { message: string };
+  /** The Fleet connection changed (enrolled, connected, refused, unreachable, disconnected…). */
+  'fleet-state': FleetStatus;
+  /**
+   * The Fleet server asked something of this laptop: osqueryd ran a query for it, or it scheduled
+   * a new one. One event per query; a real Fleet sends dozens of host-detail queries at once.
+   */
+  'fleet-query': FleetQueryRecord;
 };
 
 export interface AgentOptions {
@@ -117,6 +129,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
   private readonly osquery: OsqueryConnection;
   private readonly settingsStore: SettingsStore;
   private readonly scanner: Scanner;
+  private readonly fleet: Fleet;
   private readonly schedule: ScanSchedule | undefined;
   private readonly alerts: Alerts;
   private readonly pendingWarnings: string[] = [];
@@ -155,6 +168,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
               paths: osquerydPaths(this.dataDir, AGENT_INSTANCE),
               env: options.env,
               timings: options.timings,
+              extraArguments: (paths) => fleetArgumentsFor(this.dataDir, paths),
             }),
           );
     this.osquery.onState((status) => this.emit('osquery-state', status));
@@ -172,6 +186,14 @@ export class Agent extends TypedEmitter<AgentEvents> {
       onFailing: (sink, result) => this.warn(`Alerts to ${sink.target} are not getting through: ${result.message}`),
     });
     this.alerts.configure(this.settingsStore.get().alerts);
+    this.fleet = new Fleet({
+      dataDir: this.dataDir,
+      osquery: this.osquery,
+      queryLog: new FleetQueryLog(this.store.db),
+      role: options.role ?? 'agent',
+      onState: (status) => this.emit('fleet-state', status),
+      onQuery: (record) => this.emit('fleet-query', record),
+    });
     this.schedule =
       options.role === 'one-shot'
         ? undefined
@@ -197,6 +219,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
     if (!this.schedule) return;
     this.schedule.start(this.settingsStore.get().schedule);
     await sweepLeftoverSessions(this.dataDir);
+    this.fleet.start();
     await this.osquery.start();
     void this.scanNow('startup').catch(() => undefined);
   }
@@ -419,6 +442,40 @@ export class Agent extends TypedEmitter<AgentEvents> {
     return updated;
   }
 
+  /** The Fleet connection as last worked out. */
+  fleetStatus(): FleetStatus {
+    return this.fleet.status();
+  }
+
+  /** The Fleet connection as osquery and the server say now. */
+  refreshFleetStatus(): Promise<FleetStatus> {
+    return this.fleet.refresh();
+  }
+
+  /** Checks a Fleet server (TLS with the CA given or this computer's, its /version and /healthz) without changing anything. */
+  checkFleetServer(input: Pick<FleetEnrollInput, 'url' | 'ca'>): Promise<FleetServerCheckResult> {
+    return this.fleet.checkServer(input);
+  }
+
+  /** Enrolls this data dir's osqueryd with a Fleet server (after the same checks; nothing is written when they fail). */
+  enrollFleet(input: FleetEnrollInput): Promise<FleetStatus> {
+    if (this.demo) {
+      // The stand-in would enroll a sample laptop and answer the server with made-up data.
+      return Promise.reject(new FleetInputError('this is the demo, on a stand-in osqueryd with a sample laptop; connect to Fleet from Porchlight running on your own osqueryd'));
+    }
+    return this.fleet.enroll(input);
+  }
+
+  /** Disconnects from Fleet: flags, secret and osquery's node key gone, osqueryd restarted. */
+  unenrollFleet(): Promise<FleetStatus> {
+    return this.fleet.unenroll();
+  }
+
+  /** What Fleet servers asked of this laptop. */
+  fleetLog(options: { since?: number; limit?: number } = {}): Promise<FleetLog> {
+    return this.fleet.log(options);
+  }
+
   /** Skips scheduled scans for `minutes` (0 resumes). A scan asked for by the owner still runs. */
   pause(minutes: number): void {
     this.pausedUntilMs = minutes > 0 ? Date.now() + minutes * 60_000 : null;
@@ -434,6 +491,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
     if (this.stopped) return;
     this.stopped = true;
     this.schedule?.stop();
+    this.fleet.stop();
     await this.osquery.stop();
     await this.currentScan?.catch(() => undefined);
     await this.alerts.stop();

@@ -75,7 +75,7 @@ export class TrayApp {
       this.platform,
     );
     // Only the events that change what the tray shows; finding events arrive with scan-finished.
-    for (const name of ['osquery-state', 'scan-started', 'scan-finished', 'scan-failed', 'results-changed'] as const) {
+    for (const name of ['osquery-state', 'scan-started', 'scan-finished', 'scan-failed', 'results-changed', 'fleet-state'] as const) {
       this.offs.push(agent.on(name, () => this.redraw()));
     }
     this.offs.push(this.porchlight.registerAlertSink(this.desktopAlerts()));
@@ -109,6 +109,7 @@ export class TrayApp {
       pausedUntil: status.pausedUntil,
       demo: status.demo,
       now: Date.now(),
+      fleet: this.agent.fleetStatus(),
     };
   }
 

@@ -109,3 +109,32 @@ describe('tray menu model', () => {
     expect(trayTooltip({ ...base, demo: true })).toBe('Porchlight — All good (demo data)');
   });
 });
+
+describe('the Fleet line of the tray menu', () => {
+  const server = { url: 'https://fleet.example.com', hostname: 'fleet.example.com' };
+  const fleetLine = (fleet: TrayState['fleet']) => labels(trayMenu({ ...base, fleet })).filter((label) => label?.startsWith('Fleet:'));
+
+  it('says nothing about Fleet when the laptop is not enrolled (Porchlight is local only)', () => {
+    expect(fleetLine({ state: 'not-enrolled', server: null, unreachableSince: null })).toEqual([]);
+    expect(fleetLine(undefined)).toEqual([]);
+  });
+
+  it('says connected to which server, or what is wrong, after the osquery line', () => {
+    expect(fleetLine({ state: 'connected', server, unreachableSince: null })).toEqual(['Fleet: connected to fleet.example.com']);
+    expect(fleetLine({ state: 'refused', server, unreachableSince: null })).toEqual(['Fleet: enrollment refused']);
+    expect(fleetLine({ state: 'certificate', server, unreachableSince: null })).toEqual(['Fleet: server certificate not trusted']);
+    const items = labels(trayMenu({ ...base, fleet: { state: 'connected', server, unreachableSince: null } }));
+    expect(items.indexOf('Fleet: connected to fleet.example.com')).toBe(items.indexOf('osquery: running') + 1);
+    expect(trayMenu({ ...base, fleet: { state: 'connected', server, unreachableSince: null } }).find((item) => item.label?.startsWith('Fleet:'))?.enabled).toBe(false);
+  });
+
+  it('says since when the server is not reachable: the time today, the date before', () => {
+    const today = new Date(NOW);
+    today.setHours(9, 5, 0, 0);
+    expect(fleetLine({ state: 'unreachable', server, unreachableSince: today.getTime() })).toEqual(['Fleet: not reachable since 09:05']);
+    const earlier = new Date(today);
+    earlier.setDate(today.getDate() - 3);
+    const date = `${earlier.getFullYear()}-${String(earlier.getMonth() + 1).padStart(2, '0')}-${String(earlier.getDate()).padStart(2, '0')}`;
+    expect(fleetLine({ state: 'unreachable', server, unreachableSince: earlier.getTime() })).toEqual([`Fleet: not reachable since ${date} 09:05`]);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { OVERALL_STATE_TEXT } from '../api/overall-state-text.js';
 import type { CheckStatus } from '../core/checks/definition.js';
+import type { FleetStatus } from '../core/fleet/fleet-status.js';
 import type { OsquerydState } from '../core/osquery/supervisor.js';
 import type { OverallState } from '../core/overall-state.js';
 
@@ -51,6 +52,8 @@ export interface TrayState {
   pausedUntil: number | null;
   demo: boolean;
   now: number;
+  /** The Fleet connection (absent: not known to the shell, shown as nothing). */
+  fleet?: Pick<FleetStatus, 'state' | 'server' | 'unreachableSince'>;
 }
 
 const STATUS_MARK: Record<TrayCheck['status'], string> = {
@@ -142,8 +145,41 @@ export function trayMenu(state: TrayState): MenuItemSpec[] {
     items.push({ label: `osquery: ${state.osquery.state}${reason}`.slice(0, 120), enabled: false });
     if (state.osquery.state === 'failed') items.push({ label: 'Restart osquery', action: { kind: 'retry-osquery' } });
   }
+  const fleet = state.fleet && fleetTrayLine(state.fleet, state.now);
+  if (fleet) items.push({ label: fleet, enabled: false });
   items.push(separator, { label: 'Preferences…', action: { kind: 'preferences' } }, { label: 'Quit Porchlight', action: { kind: 'quit' } });
   return items;
+}
+
+/** The tray's one line about Fleet; none when not enrolled, since Porchlight is then local only. */
+export function fleetTrayLine(fleet: NonNullable<TrayState['fleet']>, now: number): string | undefined {
+  const host = fleet.server?.hostname ?? 'the server';
+  switch (fleet.state) {
+    case 'not-enrolled':
+      return undefined;
+    case 'connected':
+      return `Fleet: connected to ${host}`;
+    case 'enrolling':
+      return `Fleet: enrolling with ${host}…`;
+    case 'unreachable':
+      return fleet.unreachableSince === null ? 'Fleet: not reachable' : `Fleet: not reachable since ${sinceText(fleet.unreachableSince, now)}`;
+    case 'refused':
+      return 'Fleet: enrollment refused';
+    case 'certificate':
+      return 'Fleet: server certificate not trusted';
+    case 'offline':
+      return 'Fleet: not connected while osquery is not running';
+    case 'error':
+      return `Fleet: cannot talk to ${host}`;
+  }
+}
+
+/** A time today as HH:MM, an earlier one with its date. */
+function sinceText(time: number, now: number): string {
+  const then = new Date(time);
+  const sameDay = then.toDateString() === new Date(now).toDateString();
+  const date = `${then.getFullYear()}-${String(then.getMonth() + 1).padStart(2, '0')}-${String(then.getDate()).padStart(2, '0')}`;
+  return sameDay ? clock(time) : `${date} ${clock(time)}`;
 }
 
 /** The tooltip: the same one line as the menu's header. */

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Porchlight } from '../../src/app/porchlight.js';
 import { openConfSettings } from '../../src/core/settings/conf-settings.js';
 import { TrayApp } from '../../src/main/tray-app.js';
+import { makeCa } from '../fleet/certificates.js';
+import { FleetTestServer } from '../fleet/fleet-server.js';
 import { copyDemoLaptop, FAST_TIMINGS, REPO_ROOT, removeTempDirs, STANDIN_OSQUERYD, standinEnv, tempDir } from '../helpers/standin.js';
 import { createFakeElectron, fakeElectronPort } from './fake-electron.js';
 
@@ -122,6 +124,26 @@ describe('the tray app, on a fake Electron and the stand-in osqueryd', () => {
     await expect.poll(() => porchlight.agent.status().scanning).toBe(false);
     fake.setOnline(false);
     await expect.poll(() => triggers).toEqual(['resume', 'resume']);
+  });
+
+  it('says in one line whether Fleet has this laptop, as soon as that changes: none while local only, connected, not reachable', { timeout: 60_000 }, async () => {
+    const ca = makeCa('Family Fleet CA');
+    const server = await FleetTestServer.start({ ca, secret: 'tray-fleet-secret' });
+    try {
+      const { app, porchlight, labels } = trayApp();
+      await app.start();
+      await expect.poll(() => porchlight.agent.lastReport()).toBeDefined();
+      expect(labels().filter((label) => label.startsWith('Fleet'))).toEqual([]);
+
+      await porchlight.api.enrollFleet({ url: server.url, secret: 'tray-fleet-secret', ca: ca.certPem, consent: true });
+      await expect.poll(() => labels(), { timeout: 20_000 }).toContain(`Fleet: connected to ${server.hostname}`);
+
+      await server.stop();
+      await porchlight.api.getFleetStatus({});
+      await expect.poll(() => labels().find((label) => label.startsWith('Fleet')), { timeout: 20_000 }).toMatch(/^Fleet: not reachable since /);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('quits from its menu: the tray goes, nothing draws on it again, osqueryd stops', async () => {

@@ -7,9 +7,29 @@ export interface StandinSelf {
   platform: Platform;
   pid: number;
   parentPid: number;
-  /** The command line's flags, as osquery_flags lists them. */
+  /** The flags as they are now (the command line's, changed by a config's options), as osquery_flags lists them. */
   flags: Map<string, string>;
   socketPath: string;
+  /** What the config plugin has loaded; read again whenever the engine reloads. */
+  config?: LoadedConfig;
+}
+
+/** The configuration osqueryd runs with, as osquery_info and osquery_schedule report it. */
+export interface LoadedConfig {
+  /** osquery_info.config_hash: "" until a config loaded (osquery/tables/utility/osquery.cpp:208-211). */
+  hash: string;
+  valid: boolean;
+  schedule: ScheduleEntry[];
+}
+
+/** A scheduled query and its performance, as osquery_schedule lists it (osquery.cpp:234-279). */
+export interface ScheduleEntry {
+  name: string;
+  query: string;
+  interval: number;
+  executions: number;
+  lastExecuted: number;
+  outputSize: number;
 }
 
 /**
@@ -31,8 +51,8 @@ export function builtinRows(self: StandinSelf): (fixture: Fixture) => BuiltinRow
             uuid: '4C4C4544-0000-0000-0000-000000000000',
             instance_id: 'standin-instance',
             version: OSQUERY_VERSION,
-            config_hash: '',
-            config_valid: 1,
+            config_hash: self.config?.hash ?? '',
+            config_valid: self.config?.valid === false ? 0 : 1,
             extensions: 'active',
             build_platform: self.platform,
             build_distro: 'standin',
@@ -55,6 +75,24 @@ export function builtinRows(self: StandinSelf): (fixture: Fixture) => BuiltinRow
           default_value: '',
           value,
           shell_only: 0,
+        })),
+        osquery_schedule: (self.config?.schedule ?? []).map((entry) => ({
+          name: entry.name,
+          query: entry.query,
+          interval: entry.interval,
+          executions: entry.executions,
+          last_executed: entry.lastExecuted,
+          denylisted: 0,
+          output_size: entry.outputSize,
+          wall_time: 0,
+          wall_time_ms: 0,
+          last_wall_time_ms: 0,
+          user_time: 0,
+          last_user_time: 0,
+          system_time: 0,
+          last_system_time: 0,
+          average_memory: 0,
+          last_memory: 0,
         })),
         osquery_extensions: [{ uuid: 0, name: 'core', version: OSQUERY_VERSION, sdk_version: '0.0.0', path: self.socketPath, type: 'core' }],
         system_info: [{ hostname: os.hostname(), computer_name: os.hostname(), cpu_brand: 'stand-in' }],

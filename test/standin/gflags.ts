@@ -1,6 +1,22 @@
 import { readFileSync } from 'node:fs';
 
-const BOOLEAN_FLAGS = new Set(['disable_events', 'force', 'disable_watchdog', 'allow_unsafe', 'verbose', 'disable_extensions', 'logger_stderr', 'version', 'help']);
+const BOOLEAN_FLAGS = new Set([
+  'disable_events',
+  'force',
+  'disable_watchdog',
+  'allow_unsafe',
+  'verbose',
+  'disable_extensions',
+  'logger_stderr',
+  'version',
+  'help',
+  'tls_secret_always',
+  'disable_distributed',
+  'distributed_loginfo',
+  'disable_reenrollment',
+  'disable_enrollment',
+  'enroll_always',
+]);
 /** Flags osqueryd accepts from the stand-in's callers; anything else is refused like osqueryd does. */
 const KNOWN_FLAGS = new Set([
   ...BOOLEAN_FLAGS,
@@ -19,6 +35,25 @@ const KNOWN_FLAGS = new Set([
   'extensions_timeout',
   'extensions_interval',
   'logger_min_stderr',
+  // osquery's remote (TLS) plugins: test/standin/tls-plugins.ts.
+  'tls_hostname',
+  'tls_server_certs',
+  'enroll_secret_path',
+  'enroll_tls_endpoint',
+  'tls_enroll_max_attempts',
+  'tls_enroll_max_interval',
+  'config_tls_endpoint',
+  'config_tls_max_attempts',
+  'config_refresh',
+  'config_accelerated_refresh',
+  'distributed_plugin',
+  'distributed_interval',
+  'distributed_tls_read_endpoint',
+  'distributed_tls_write_endpoint',
+  'distributed_tls_max_attempts',
+  'logger_tls_endpoint',
+  'logger_tls_period',
+  'pack_delimiter',
 ]);
 
 export class UnknownFlagError extends Error {}

@@ -6,26 +6,22 @@
  * Environment: STANDIN_FIXTURE (JSON scenario), STANDIN_PLATFORM (darwin|linux|windows),
  * STANDIN_FAULT (see faults.ts).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { OSQUERY_VERSION, osqueryPlatformOf } from '../../src/core/osquery/schema.js';
-import { builtinRows } from './builtin-tables.js';
+import { builtinRows, type LoadedConfig } from './builtin-tables.js';
 import type { Platform } from '../../src/core/platform.js';
 import { createExtensionManagerServer } from './extension-manager-server.js';
 import { parseFaults } from './faults.js';
 import { killHolder, pidfileHolder } from './pidfile.js';
 import { safePermissions } from './safe-permissions.js';
+import { log } from './glog.js';
 import { flagIsTrue, parseGflags, UnknownFlagError } from './gflags.js';
 import { StandinSqlEngine } from './sql-engine.js';
+import { applyStderrThreshold, TlsPlugins } from './tls-plugins.js';
 
 const MAX_UNIX_SOCKET_PATH = 103;
-
-function log(level: 'I' | 'W' | 'E', source: string, message: string): void {
-  const now = new Date();
-  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-  const stamp = `${pad(now.getMonth() + 1)}${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}.${pad(now.getMilliseconds() * 1000, 6)}`;
-  process.stderr.write(`${level}${stamp} ${process.pid} ${source}] ${message}\n`);
-}
 
 function main(): void {
   let flags: Map<string, string>;
@@ -83,10 +79,12 @@ function main(): void {
   if (databasePath) mkdirSync(databasePath, { recursive: true, mode: 0o700 });
 
   const socketPath = flags.get('extensions_socket') ?? '/var/osquery/osquery.em';
+  applyStderrThreshold(flags);
+  const config = initialConfig(flags);
   const engine = new StandinSqlEngine(
     platform,
     process.env.STANDIN_FIXTURE,
-    builtinRows({ platform, pid: process.pid, parentPid: process.ppid, flags, socketPath }),
+    builtinRows({ platform, pid: process.pid, parentPid: process.ppid, flags, socketPath, config }),
   );
   log('I', 'init.cpp:399', `osquery initialized [version=${OSQUERY_VERSION}]`);
 
@@ -131,6 +129,34 @@ function main(): void {
   rmSync(socketPath, { force: true });
   log('I', 'interface.cpp:299', `Extension manager service starting: ${socketPath}`);
   server.listen(socketPath);
+
+  // The extension manager answers before the config plugin loads (osquery/core/init.cpp:705-756),
+  // so queries work while osqueryd enrolls or its server does not answer.
+  const tls = new TlsPlugins({
+    platform,
+    flags,
+    config,
+    query: (sql) => engine.query(sql),
+    changed: () => engine.invalidate(),
+    databasePath,
+    platformMask: PLATFORM_MASK[platform],
+  });
+  if (tls.active) void tls.start();
+}
+
+/** kPlatformType as osquery_info.platform_mask reports it (osquery/utils/info/platform_type.h). */
+const PLATFORM_MASK: Record<Platform, number> = { linux: 9, darwin: 21, windows: 2 };
+
+/**
+ * The config osqueryd starts with: the filesystem plugin reads --config_path at start (valid, its
+ * hash that of the file); the tls plugin has none until the server answers.
+ */
+function initialConfig(flags: Map<string, string>): LoadedConfig {
+  if (flags.get('config_plugin') === 'tls') return { hash: '', valid: false, schedule: [] };
+  const file = flags.get('config_path');
+  const text = file && existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const sourceHash = createHash('sha1').update(text).digest('hex');
+  return { hash: createHash('sha1').update(sourceHash).digest('hex'), valid: true, schedule: [] };
 }
 
 function socketProblem(socketPath: string): string | undefined {

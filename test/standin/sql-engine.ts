@@ -109,6 +109,11 @@ export class StandinSqlEngine {
     const files = () => this.files;
   }
 
+  /** Fills the tables again before the next query (osqueryd's view of itself changed). */
+  invalidate(): void {
+    this.fixtureStamp = '';
+  }
+
   /** Runs SQL and formats every value the way osquery does: strings, NULL as "". */
   query(sql: string): Record<string, string>[] {
     this.reloadIfChanged();

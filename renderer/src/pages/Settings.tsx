@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { CheckListItem, SettingsDto } from '../../../src/api/contract';
 import { ErrorMessage, Loading } from '../components/Feedback';
+import { FleetSettings } from './Fleet';
 import { useApp, useLoad } from '../state';
 import { errorMessage } from '../../../src/api/error-message';
 import { AlertDestinations } from './AlertDestinations';
@@ -206,6 +207,8 @@ export function Settings() {
             Empty: off. Serves /metrics to a Prometheus on this computer; takes effect when Porchlight next starts.
           </p>
         </fieldset>
+
+        <FleetSettings />
 
         {error && <ErrorMessage title="Settings were not saved" message={error} />}
         <div className="actions">

@@ -57,6 +57,8 @@ ${COMMON_HELP}`,
       line('results-changed', { results: report.results.map((r) => ({ id: r.checkId, status: r.status, summary: r.summary })) }),
     );
     agent.on('warning', (payload) => line('warning', payload));
+    agent.on('fleet-state', (status) => line('fleet-state', { state: status.state, summary: status.summary, server: status.server?.hostname ?? null }));
+    agent.on('fleet-query', (query) => line('fleet-query', { kind: query.kind, purpose: query.purpose, queryId: query.queryId, sql: query.sql, server: query.server }));
 
     const code = await runInForeground(
       {

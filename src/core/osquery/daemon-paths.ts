@@ -77,6 +77,16 @@ export function prepareOsquerydPaths(paths: OsquerydPaths, platform: NodeJS.Plat
 }
 
 /**
+ * How osqueryd is given a file: relative to its working directory, the instance folder (see
+ * osquerydArguments for why).
+ */
+export function pathForOsqueryd(paths: Pick<OsquerydPaths, 'root'>, file: string): string {
+  const relative = path.relative(paths.root, file);
+  // "./osquery.db" rather than "osquery.db": osquery creates the database's parent folder first.
+  return relative.startsWith('..') ? relative : `.${path.sep}${relative}`;
+}
+
+/**
  * osqueryd's command line for these paths. osquery's watchdog stays on.
  *
  * `--allow_unsafe` for the osqueryd that ships with Porchlight: osquery's watcher refuses to start
@@ -107,11 +117,7 @@ export function prepareOsquerydPaths(paths: OsquerydPaths, platform: NodeJS.Plat
  * 486-491, Linux only), which Porchlight does not pass.
  */
 export function osquerydArguments(paths: OsquerydPaths, source: BinarySource, augeasLenses?: string): string[] {
-  const inRoot = (file: string) => {
-    const relative = path.relative(paths.root, file);
-    // "./osquery.db" rather than "osquery.db": osquery creates the database's parent folder first.
-    return relative.startsWith('..') ? relative : `.${path.sep}${relative}`;
-  };
+  const inRoot = (file: string) => pathForOsqueryd(paths, file);
   return [
     `--flagfile=${inRoot(paths.flagfile)}`,
     `--config_path=${inRoot(paths.configPath)}`,

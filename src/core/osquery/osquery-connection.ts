@@ -1,6 +1,8 @@
 import type { OsqueryRow } from './extension-socket-client.js';
-import { openOsquerySession, type OsquerySession, type OsquerySessionOptions } from './osquery-session.js';
-import type { OsquerydStatus, OsquerydSupervisor } from './supervisor.js';
+import { osquerydPaths, prepareOsquerydPaths } from './daemon-paths.js';
+import { InstanceLock } from './instance-lock.js';
+import { AGENT_INSTANCE, openOsquerySession, type OsquerySession, type OsquerySessionOptions } from './osquery-session.js';
+import { SupervisorBusyError, type OsquerydStatus, type OsquerydSupervisor } from './supervisor.js';
 import { errorMessage } from '../error-message.js';
 import { TypedEmitter } from '../events.js';
 
@@ -20,6 +22,14 @@ export interface OsqueryConnection {
   retry(): Promise<void>;
   stop(): Promise<void>;
   onState(listener: (status: OsquerydStatus) => void): () => void;
+  /** Each line osqueryd writes, as it writes it (only the supervised osqueryd's reach this process). */
+  onOutput(listener: (line: string, at: number) => void): () => void;
+  /**
+   * Stops the data dir's agent osqueryd, runs `change` while it is down (its database may be
+   * changed then), and starts it again with its flags read anew. Without a supervised osqueryd,
+   * `change` runs while this process holds that osqueryd's lock, so none can start meanwhile.
+   */
+  restartAgentDaemon(reason: string, change: () => void | Promise<void>): Promise<void>;
   /** Whose osqueryd answers: this process's supervised one, the running agent's, or one started for this command. */
   source(): 'supervised' | 'agent' | 'own';
 }
@@ -36,6 +46,8 @@ export function supervisedConnection(supervisor: OsquerydSupervisor): OsqueryCon
     retry: () => supervisor.retry(),
     stop: () => supervisor.stop(),
     onState: (listener) => supervisor.on('state', listener),
+    onOutput: (listener) => supervisor.on('output', ({ line, at }) => listener(line, at)),
+    restartAgentDaemon: (reason, change) => supervisor.restart(reason, change),
     source: () => 'supervised',
   };
 }
@@ -92,6 +104,22 @@ export class OneShotConnection extends TypedEmitter<{ state: OsquerydStatus }> i
 
   onState(listener: (status: OsquerydStatus) => void): () => void {
     return this.on('state', listener);
+  }
+
+  onOutput(): () => void {
+    return () => undefined;
+  }
+
+  async restartAgentDaemon(_reason: string, change: () => void | Promise<void>): Promise<void> {
+    const paths = osquerydPaths(this.options.dataDir, AGENT_INSTANCE, this.options.pathOptions);
+    prepareOsquerydPaths(paths);
+    const lock = await InstanceLock.acquire(paths.supervisorLock);
+    if (!lock) throw new SupervisorBusyError(`another Porchlight process runs osqueryd from ${paths.root}; stop it (or do this through it) first`);
+    try {
+      await change();
+    } finally {
+      lock.release();
+    }
   }
 
   source(): 'agent' | 'own' {

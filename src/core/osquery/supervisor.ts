@@ -36,6 +36,7 @@ export interface OsquerydStatus {
 
 export interface SupervisorEvents extends Record<string, unknown> {
   state: OsquerydStatus;
+  /** A complete line osqueryd wrote to stdout or stderr (or a note of Porchlight's about it). */
   output: { line: string; at: number };
 }
 
@@ -78,6 +79,11 @@ export interface OsquerydSupervisorOptions {
   timings?: Partial<SupervisorTimings>;
   /** The OS processes are controlled on (tests run Windows' way on another platform). */
   host?: ProcessHost;
+  /**
+   * Flags added to osqueryd's command line at each start, read then (Fleet's, while this data dir
+   * is enrolled: src/core/fleet/osquery-flags.ts).
+   */
+  extraArguments?: (paths: OsquerydPaths) => string[];
 }
 
 export class SupervisorBusyError extends Error {
@@ -106,6 +112,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
   private readonly env: NodeJS.ProcessEnv | undefined;
   private readonly timings: SupervisorTimings;
   private readonly host: ProcessHost;
+  private readonly extraArguments: ((paths: OsquerydPaths) => string[]) | undefined;
   private readonly output: DaemonOutput;
   private current: OsquerydStatus = { state: 'stopped', since: Date.now(), failures: 0 };
   private child: ChildProcess | undefined;
@@ -130,6 +137,7 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
     this.env = options.env;
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
     this.host = options.host ?? HOST;
+    this.extraArguments = options.extraArguments;
     prepareOsquerydPaths(this.paths);
     this.output = new DaemonOutput({ file: this.paths.outputLog });
     this.client = new ExtensionSocketClient({
@@ -165,6 +173,35 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
   retry(): Promise<void> {
     if (this.current.state !== 'failed') return this.whenRunning();
     return this.start();
+  }
+
+  /**
+   * Stops osqueryd, runs `change` while it is down (files osqueryd holds open, such as its
+   * database, can be changed then), and starts it again with the arguments read anew. Resolves once
+   * it answers. Not running under supervision (stopped): only `change` runs.
+   */
+  async restart(reason: string, change: () => void | Promise<void> = () => undefined): Promise<void> {
+    await this.stopping;
+    if (this.current.state === 'stopped') {
+      await change();
+      return;
+    }
+    const generation = ++this.generation;
+    this.clearTimers();
+    this.output.note(`restarting osqueryd: ${reason}`);
+    this.setState({ state: 'restarting', reason, nextStartInMs: 0 });
+    await this.endChild();
+    await this.childExited;
+    try {
+      await change();
+    } finally {
+      if (generation === this.generation) {
+        this.failureTimes = [];
+        this.consecutiveFailures = 0;
+        void this.launch();
+      }
+    }
+    await this.whenRunning();
   }
 
   /** Stops osqueryd: SIGTERM, then SIGKILL of its process group after the grace period (Windows: at once). */
@@ -223,7 +260,8 @@ export class OsquerydSupervisor extends TypedEmitter<SupervisorEvents> {
       this.fail(errorMessage(error), false);
       return;
     }
-    const child = spawn(binary.path, osquerydArguments(this.paths, binary.source, augeasLenses(binary)), {
+    const args = [...osquerydArguments(this.paths, binary.source, augeasLenses(binary)), ...(this.extraArguments?.(this.paths) ?? [])];
+    const child = spawn(binary.path, args, {
       cwd: this.paths.root,
       env: this.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -440,7 +440,7 @@ finding(checkId: string, key: string, now: number = Date.now()): StoredFinding |
     return rows.map((row) => row.finished_at);
   }
 
-  /** Deletes scans, result runs and resolved findings older than `days`; expired acknowledgements too. */
+  /** Deletes scans, result runs, resolved findings and Fleet's queries older than `days`; expired acknowledgements too. */
   applyRetention(days: number, now: number): void {
     const cutoff = now - days * DAY_MS;
     this.db
@@ -450,6 +450,7 @@ finding(checkId: string, key: string, now: number = Date.now()): StoredFinding |
         this.sql('DELETE FROM findings WHERE resolved_at IS NOT NULL AND resolved_at < ?').run(cutoff);
         this.sql('DELETE FROM acknowledgements WHERE until IS NOT NULL AND until < ?').run(cutoff);
         this.sql('DELETE FROM confirmations WHERE expires_at < ?').run(cutoff);
+        this.sql('DELETE FROM fleet_queries WHERE at < ?').run(cutoff);
       })
       .immediate();
   }

@@ -81,6 +81,21 @@ export const MIGRATIONS: readonly string[] = [
   -- from one still running in another process.
   ALTER TABLE scans ADD COLUMN pid INTEGER;
   `,
+  `
+  -- What a Fleet server asked of this laptop: each query osqueryd ran for it (from osqueryd's log
+  -- line) and each query it scheduled (from osquery_schedule, when first seen or changed).
+  CREATE TABLE fleet_queries (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('distributed', 'scheduled')),
+    server TEXT NOT NULL,
+    query_id TEXT NOT NULL,
+    sql TEXT NOT NULL,
+    interval_seconds INTEGER,
+    error TEXT
+  );
+  CREATE INDEX fleet_queries_by_time ON fleet_queries (at);
+  `,
 ];
 
 /** Brings the schema up to date; safe when two processes open the same file at once. */
