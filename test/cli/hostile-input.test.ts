@@ -21,6 +21,15 @@ const ARGUMENTS: Record<string, string[]> = {
   query: ['SELECT 1'],
   'alerts add': ['webhook', 'https://example.com/porchlight'],
   'alerts remove': ['webhook-abc123'],
+  'checks enable': ['--source', 'cis-policy-queries'],
+  'checks disable': ['firewall'],
+  'fleet enroll': ['--url', 'https://127.0.0.1:9/', '--secret-file', 'secret.txt', '--yes'],
+};
+
+/** Files in the test's folder that ARGUMENTS name. */
+const FILES: Record<string, string> = {
+  'policies.yml': 'apiVersion: v1\nkind: policy\nspec:\n  name: x\n  query: SELECT 1\n',
+  'secret.txt': 'family-fleet-secret\n',
 };
 
 describe('every command, given hostile input, answers in words', () => {
@@ -29,8 +38,8 @@ describe('every command, given hostile input, answers in words', () => {
     const dir = tempDir();
     const file = path.join(dir, 'not-a-folder');
     writeFileSync(file, '');
-    writeFileSync(path.join(dir, 'policies.yml'), 'apiVersion: v1\nkind: policy\nspec:\n  name: x\n  query: SELECT 1\n');
-    const args = (ARGUMENTS[name] ?? []).map((arg) => (arg === 'policies.yml' ? path.join(dir, arg) : arg));
+    for (const [fileName, content] of Object.entries(FILES)) writeFileSync(path.join(dir, fileName), content);
+    const args = (ARGUMENTS[name] ?? []).map((arg) => (arg in FILES ? path.join(dir, arg) : arg));
     const result = await runCli([...name.split(' '), ...args, '--data-dir', path.join(file, 'data')], { PORCHLIGHT_OSQUERYD: STANDIN_OSQUERYD });
     expectSentence(result, name);
     expect(result.stderr).toContain('is not a folder (or lies under a file)');
