@@ -1,27 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importFleetPolicies } from '../../src/core/checks/fleet/fleet-import.js';
 import { fleetLibrary } from '../helpers/fleet-library.js';
-import { removeTempDirs, tempDir } from '../helpers/standin.js';
-import { ARTIFACTS, launchChromium, startServe, type RunningServe } from './serve.js';
+import { tempDir } from '../helpers/standin.js';
+import { ARTIFACTS, chromiumForTests, startServe } from './serve.js';
 
-let browser: Browser;
-let serve: RunningServe | undefined;
-let page: Page | undefined;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await page?.close();
-  await serve?.stop();
-  removeTempDirs();
-});
+const chromium = chromiumForTests();
 
 /** Imports a library file into a data dir, as `porchlight checks import` does. */
 function importLibrary(dataDir: string, name: string, text: string): void {
@@ -36,15 +21,14 @@ const FAMILY = ['Root filesystem is mounted', 'ufw is installed', 'OpenSSH serve
 
 describe('the overview with 300 imported checks, in Chromium', () => {
   it('groups by source, folds what passes, says each cause of errors once, and searches, filters and turns a set off', { timeout: 60_000 }, async () => {
-    serve = await startServe([], {}, (dataDir) => {
+    const serve = chromium.stopAfterTest(await startServe([], {}, (dataDir) => {
       importLibrary(dataDir, 'cis-policy-queries.yml', fleetLibrary(300));
       importLibrary(dataDir, 'family.yml', FAMILY);
-    });
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    page.setDefaultTimeout(15_000);
+    }));
+    const page = await chromium.newPage(15_000);
     await page.goto(serve.url);
     await page.getByRole('list', { name: 'Checks' }).waitFor();
-    const group = (name: string) => page!.getByRole('button', { name, exact: true });
+    const group = (name: string) => page.getByRole('button', { name, exact: true });
 
     // Groups that need a look are open; the set where everything passes is folded.
     expect(await page.getByText('318 checks: 55 pass, 59 fail, 100 could not run, 100 to check by hand, 4 not on this OS').count()).toBe(1);
@@ -74,7 +58,7 @@ describe('the overview with 300 imported checks, in Chromium', () => {
 
     // Search narrows every group to what matches, and opens the groups that have it.
     await page.getByLabel('Search').fill('1.7 ensure package');
-    await expect.poll(() => page!.locator('.check-group').count()).toBe(1);
+    await expect.poll(() => page.locator('.check-group').count()).toBe(1);
     expect(await cis.getByRole('link').allTextContents()).toEqual(['PassCIS Distribution Linux - 1.7 Ensure package 1.7 is not installed (Automated)Passed']);
 
     // The status filter: the 100 checks by hand, and only them.

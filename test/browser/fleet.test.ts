@@ -1,41 +1,23 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { makeCa } from '../fleet/certificates.js';
 import { FleetTestServer } from '../fleet/fleet-server.js';
-import { removeTempDirs, tempDir } from '../helpers/standin.js';
-import { ARTIFACTS, launchChromium, startServe } from './serve.js';
+import { tempDir } from '../helpers/standin.js';
+import { ARTIFACTS, chromiumForTests, startServe } from './serve.js';
 
-let browser: Browser;
-const running: { stop(): Promise<void> }[] = [];
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await Promise.all(pages.splice(0).map((page) => page.close()));
-  await Promise.all(running.splice(0).map((thing) => thing.stop()));
-  removeTempDirs();
-});
+const chromium = chromiumForTests();
 
 const SECRET = 'window-fleet-secret-51c2';
 /** A Fleet-compatible server with its CA in a file, `porchlight serve` on the stand-in, and a page to open it in. */
 async function fleetAndWindow() {
   const ca = makeCa('Family Fleet CA');
-  const server = await FleetTestServer.start({ ca, secret: SECRET });
-  running.push(server);
+  const server = chromium.stopAfterTest(await FleetTestServer.start({ ca, secret: SECRET }));
   const caFile = path.join(tempDir('porchlight-fleet-ca-'), 'family-ca.pem');
   writeFileSync(caFile, ca.certPem);
-  const serve = await startServe();
-  running.push(serve);
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  page.setDefaultTimeout(15_000);
-  pages.push(page);
+  const serve = chromium.stopAfterTest(await startServe());
+  const page = await chromium.newPage(15_000);
   return { server, caFile, serve, page };
 }
 

@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser } from 'playwright-core';
-import { CLI, copyDemoLaptop, REPO_ROOT, STANDIN_OSQUERYD, standinEnv, tempDir, type Laptop } from '../helpers/standin.js';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { CLI, copyDemoLaptop, removeTempDirs, REPO_ROOT, STANDIN_OSQUERYD, standinEnv, tempDir, type Laptop } from '../helpers/standin.js';
 
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-results');
 
@@ -78,4 +79,42 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+export interface ChromiumForTests {
+  /** A page that closes after the test, waiting at most `timeoutMs` for what it looks for. */
+  newPage(timeoutMs?: number): Promise<Page>;
+  /** Stopped after the test (a serve, a test server). */
+  stopAfterTest<T extends { stop(): Promise<void> }>(thing: T): T;
+}
+
+/** One Chromium for a test file; the pages and servers a test opens are closed after it, and its temp dirs removed. */
+export function chromiumForTests(): ChromiumForTests {
+  let browser: Browser | undefined;
+  const pages: Page[] = [];
+  const running: { stop(): Promise<void> }[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    await Promise.all(pages.splice(0).map((page) => page.close()));
+    await Promise.all(running.splice(0).map((thing) => thing.stop()));
+    removeTempDirs();
+  });
+  return {
+    async newPage(timeoutMs = 10_000) {
+      if (!browser) throw new Error('Chromium is not running: newPage belongs inside a test');
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      page.setDefaultTimeout(timeoutMs);
+      pages.push(page);
+      return page;
+    },
+    stopAfterTest(thing) {
+      running.push(thing);
+      return thing;
+    },
+  };
 }

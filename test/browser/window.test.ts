@@ -1,26 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { startWebhookServer } from '../helpers/alert-servers.js';
-import { removeTempDirs, runCli } from '../helpers/standin.js';
-import { ARTIFACTS, launchChromium, startServe, type RunningServe } from './serve.js';
+import { runCli } from '../helpers/standin.js';
+import { ARTIFACTS, chromiumForTests, startServe, type RunningServe } from './serve.js';
 
-let browser: Browser;
-const running: RunningServe[] = [];
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await Promise.all(pages.splice(0).map((page) => page.close()));
-  await Promise.all(running.splice(0).map((serve) => serve.stop()));
-  removeTempDirs();
-});
+const chromium = chromiumForTests();
 
 interface OpenOptions {
   args?: string[];
@@ -31,11 +17,8 @@ interface OpenOptions {
 }
 
 async function open({ args = [], env = {}, ready = true, beforeGoto }: OpenOptions = {}): Promise<{ serve: RunningServe; page: Page }> {
-  const serve = await startServe(args, env);
-  running.push(serve);
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  page.setDefaultTimeout(10_000);
-  pages.push(page);
+  const serve = chromium.stopAfterTest(await startServe(args, env));
+  const page = await chromium.newPage();
   await beforeGoto?.(page, serve);
   await page.goto(serve.url);
   if (ready) await page.getByRole('list', { name: 'Checks' }).waitFor();
