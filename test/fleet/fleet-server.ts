@@ -9,6 +9,7 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { parseJsonObject } from '../../src/core/fleet/preflight.js';
 import type { TestCa } from './certificates.js';
 
 export interface EnrolledHost {
@@ -147,7 +148,7 @@ export class FleetTestServer {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'https://fleet').pathname;
     const body = await readBody(request);
-    const json = parseJson(body);
+    const json = parseJsonObject(body);
     this.requests.push({ method: request.method ?? '', path, nodeKey: typeof json?.node_key === 'string' ? json.node_key : undefined, at: Date.now() });
     const send = (status: number, payload: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -250,11 +251,3 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -69,7 +69,7 @@ const UNTRUSTED_CHAIN = new Set([
 export async function checkFleetServer(server: FleetServer, ca: TrustedCertificates, timeoutMs = PREFLIGHT_TIMEOUT_MS): Promise<FleetServerCheck> {
   const deadline = AbortSignal.timeout(timeoutMs);
   const version = await get(server, ca, '/version', deadline, timeoutMs);
-  const info = parseJson(version.body);
+  const info = parseJsonObject(version.body);
   if (version.status !== 200 || typeof info?.version !== 'string' || typeof info.revision !== 'string') {
     throw new FleetServerError(
       'not-fleet',
@@ -120,7 +120,8 @@ function get(server: FleetServer, ca: TrustedCertificates, pathname: string, sig
   });
 }
 
-function parseJson(text: string): Record<string, unknown> | undefined {
+/** Parsed JSON when it is an object (or array), undefined for anything else: not JSON, a string, a number. */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
     return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
