@@ -51,6 +51,8 @@ export function standinEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
   const env = { ...process.env };
   delete env.STANDIN_FAULT;
   delete env.STANDIN_FIXTURE;
+  // Output is fitted to COLUMNS: the tests read it as a pipe gets it, whatever terminal runs them.
+  delete env.COLUMNS;
   return { ...env, ...extra };
 }
 
