@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { dispatch } from '../api/dispatch.js';
 import type { ApiHandlers } from '../api/contract.js';
-import { makePrivateDir } from '../core/paths/private-sockets.js';
+import { acceptsConnections, makePrivateDir } from '../core/paths/private-sockets.js';
 import type { EventSource } from './http-bridge.js';
 
 /**
@@ -42,7 +42,7 @@ export class ControlSocketServer {
     if (process.platform !== 'win32') {
       makePrivateDir(path.dirname(socketPath));
       if (existsSync(socketPath)) {
-        if (await answers(socketPath)) throw new Error(`another Porchlight agent already serves this data dir on ${socketPath}`);
+        if (await acceptsConnections(socketPath)) throw new Error(`another Porchlight agent already serves this data dir on ${socketPath}`);
         rmSync(socketPath, { force: true });
       }
     }
@@ -96,17 +96,6 @@ export class ControlSocketServer {
       void dispatch(this.options.handlers, method, payload).then((result) => write({ id, result }));
     });
   }
-}
-
-function answers(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = net.createConnection(socketPath);
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once('error', () => resolve(false));
-  });
 }
 
 /** Calls `onLine` with each complete line; a line over MAX_LINE_BYTES goes to `onTooLong` instead. */

@@ -1,11 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
-import net from 'node:net';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { QueryRunner } from '../../src/core/checks/runner.js';
 import { OsqueryQueryError } from '../../src/core/osquery/errors.js';
+import { acceptsConnections } from '../../src/core/paths/private-sockets.js';
 import type { Platform } from '../../src/core/platform.js';
 import { builtinRows } from '../standin/builtin-tables.js';
 import { StandinSqlEngine, StandinSqlError, type Fixture } from '../standin/sql-engine.js';
@@ -108,17 +108,6 @@ export interface RunningStandin {
   stop(): Promise<void>;
 }
 
-function accepts(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(socketPath);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 /** Starts the stand-in directly (no supervisor) and waits until it accepts connections. */
 export async function startStandin(env: Record<string, string> = {}, socketPath?: string): Promise<RunningStandin> {
   const dir = socketPath ? path.dirname(socketPath) : tempDir('porchlight-standin-');
@@ -131,7 +120,7 @@ export async function startStandin(env: Record<string, string> = {}, socketPath?
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // Listening, not only bound: the socket file appears a moment before connections are accepted.
   const deadline = Date.now() + 10_000;
-  while (!(await accepts(socketPath))) {
+  while (!(await acceptsConnections(socketPath))) {
     if (Date.now() > deadline) throw new Error('stand-in did not open its socket');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import net from 'node:net';
+import { acceptsConnections } from '../paths/private-sockets.js';
 
 /**
  * A lock the OS lets go of when its holder ends, however it ends: a listening unix socket, or on
@@ -28,14 +29,7 @@ export class InstanceLock {
 
 /** True when a live process holds the lock at `address`. */
 export function lockHeld(address: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(address);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+  return acceptsConnections(address);
 }
 
 /** A server listening at `address`, or undefined when the address is in use. */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 
 /**
@@ -23,6 +24,18 @@ export interface SocketPathOptions {
   shortSocketBase?: string;
   /** Windows: the random part of the pipe names; the data dir's own (pipeSecret) by default. */
   pipeSecret?: string;
+}
+
+/** True when something listens at `address` (a unix socket or a pipe) and takes a connection. */
+export function acceptsConnections(address: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.connect(address);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
 }
 
 export function shortHash(text: string): string {
