@@ -70,7 +70,8 @@ export function sharedErrorCauses<R extends Pick<CheckResultDto, 'status' | 'rea
   return new Map([...byReason].filter(([, list]) => list.length > 1));
 }
 
-const STATUS_ORDER: readonly Status[] = ['fail', 'error', 'unknown', 'pass', 'manual', 'not_applicable'];
+/** What needs a look first, then the rest. */
+export const STATUS_ORDER: readonly Status[] = ['fail', 'error', 'unknown', 'pass', 'manual', 'not_applicable'];
 
 /** What needs a look first: failing, could not run, cannot tell, then the rest (stable within a status). */
 export function byStatus<R extends Pick<CheckResultDto, 'status'>>(results: readonly R[]): R[] {

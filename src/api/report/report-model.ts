@@ -1,6 +1,7 @@
 /** What every report format says about a check and its findings, worked out once. */
 import { checkStatusText } from '../check-status-text.js';
 import type { CheckDetail, CheckResultDto } from '../contract.js';
+import { STATUS_ORDER, STATUS_WORDS } from '../result-groups.js';
 import type { ReportData } from './report-data.js';
 import { localDate, plural } from './words.js';
 
@@ -74,17 +75,12 @@ export function statusCounts(results: CheckResultDto[]): StatusCounts {
   return counts;
 }
 
-/** "9 fail · 1 confirmed by you · 2 pass · 4 not on this OS" */
+const STATUS_WORD = new Map(STATUS_WORDS);
+
+/** "9 fail · 1 confirmed by you · 2 pass · 4 not on this OS": the window's words, in its order, the owner's confirmations after the unknown. */
 export function statusCountsText(counts: StatusCounts): string {
-  return [
-    counts.fail && `${counts.fail} fail`,
-    counts.error && `${counts.error} could not run`,
-    counts.unknown && `${counts.unknown} cannot tell`,
-    counts.confirmedByYou && `${counts.confirmedByYou} confirmed by you`,
-    counts.pass && `${counts.pass} pass`,
-    counts.manual && `${counts.manual} to check by hand`,
-    counts.not_applicable && `${counts.not_applicable} not on this OS`,
-  ]
-    .filter(Boolean)
+  return STATUS_ORDER.flatMap((status) => (status === 'unknown' ? [status, 'confirmedByYou' as const] : [status]))
+    .filter((key) => counts[key] > 0)
+    .map((key) => `${counts[key]} ${key === 'confirmedByYou' ? 'confirmed by you' : STATUS_WORD.get(key)}`)
     .join(' · ');
 }
