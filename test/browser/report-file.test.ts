@@ -1,19 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { copyDemoLaptop, removeTempDirs, runCli, STANDIN_OSQUERYD, tempDir } from '../helpers/standin.js';
-import { ARTIFACTS, launchChromium } from './serve.js';
+import { describe, expect, it } from 'vitest';
+import { copyDemoLaptop, runCli, STANDIN_OSQUERYD, tempDir } from '../helpers/standin.js';
+import { ARTIFACTS, chromiumForTests } from './serve.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(removeTempDirs);
+const chromium = chromiumForTests();
 
 /** `porchlight report --out` after two scans of the demo laptop, the second after the firewall came on. */
 async function writeReport(): Promise<string> {
@@ -35,7 +27,7 @@ async function writeReport(): Promise<string> {
 describe('the HTML report in Chromium, opened from its file', () => {
   it('shows every check with a history strip and the trend, runs nothing and fetches nothing', async () => {
     const file = await writeReport();
-    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    const page = await chromium.newPage(30_000);
     const requests: string[] = [];
     const complaints: string[] = [];
     page.on('request', (request) => requests.push(request.url()));
@@ -45,40 +37,36 @@ describe('the HTML report in Chromium, opened from its file', () => {
       complaints.push(`dialog: ${dialog.message()}`);
       void dialog.dismiss();
     });
-    try {
-      const url = pathToFileURL(file).href;
-      await page.goto(url);
-      await page.screenshot({ path: path.join(ARTIFACTS, 'report.png'), fullPage: true });
+    const url = pathToFileURL(file).href;
+    await page.goto(url);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report.png'), fullPage: true });
 
-      expect(requests).toEqual([url]);
-      expect(complaints).toEqual([]);
-      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Needs attention');
-      for (const title of ['Disk encryption', 'Browser extensions', 'Services open to the network', 'Firewall', 'Authorized SSH keys']) {
-        await page.getByRole('heading', { level: 2, name: new RegExp(`^${title} `) }).waitFor();
-        expect(await page.getByRole('img', { name: new RegExp(`^${title} over time: `) }).count(), title).toBe(1);
-      }
-      expect(await page.getByRole('heading', { level: 2, name: 'Firewall Pass' }).count()).toBe(1);
-      expect(await page.getByRole('img', { name: /^Firewall over time: 2 results/ }).locator('rect title').allTextContents()).toEqual([
-        expect.stringMatching(/^Fail, .*: No firewall is on$/),
-        expect.stringMatching(/^Pass, /),
-      ]);
-      expect(await page.getByRole('img', { name: /^Last 30 days: scanned on [12] days?; latest, / }).locator('rect').count()).toBeGreaterThanOrEqual(30);
-      expect(await page.getByText('<script>alert(1)</script> (chrome)').count()).toBe(1);
-      // Styled by its own inline stylesheet: the CSP let it apply.
-      const background = await page.locator('.badge-fail').first().evaluate((badge) => {
-        // Runs in the page, where getComputedStyle is the window's.
-        const view = globalThis as unknown as { getComputedStyle(element: unknown): { backgroundColor: string } };
-        return view.getComputedStyle(badge).backgroundColor;
-      });
-      expect(background).toBe('rgb(254, 226, 226)');
-
-      // Printed: a page per check section, on white.
-      const pdf = await page.pdf({ path: path.join(ARTIFACTS, 'report.pdf'), printBackground: true });
-      const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length;
-      expect(pages).toBeGreaterThanOrEqual(12);
-      expect(readFileSync(file, 'utf8')).not.toMatch(/prefers-color-scheme/);
-    } finally {
-      await page.close();
+    expect(requests).toEqual([url]);
+    expect(complaints).toEqual([]);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Needs attention');
+    for (const title of ['Disk encryption', 'Browser extensions', 'Services open to the network', 'Firewall', 'Authorized SSH keys']) {
+      await page.getByRole('heading', { level: 2, name: new RegExp(`^${title} `) }).waitFor();
+      expect(await page.getByRole('img', { name: new RegExp(`^${title} over time: `) }).count(), title).toBe(1);
     }
+    expect(await page.getByRole('heading', { level: 2, name: 'Firewall Pass' }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: /^Firewall over time: 2 results/ }).locator('rect title').allTextContents()).toEqual([
+      expect.stringMatching(/^Fail, .*: No firewall is on$/),
+      expect.stringMatching(/^Pass, /),
+    ]);
+    expect(await page.getByRole('img', { name: /^Last 30 days: scanned on [12] days?; latest, / }).locator('rect').count()).toBeGreaterThanOrEqual(30);
+    expect(await page.getByText('<script>alert(1)</script> (chrome)').count()).toBe(1);
+    // Styled by its own inline stylesheet: the CSP let it apply.
+    const background = await page.locator('.badge-fail').first().evaluate((badge) => {
+      // Runs in the page, where getComputedStyle is the window's.
+      const view = globalThis as unknown as { getComputedStyle(element: unknown): { backgroundColor: string } };
+      return view.getComputedStyle(badge).backgroundColor;
+    });
+    expect(background).toBe('rgb(254, 226, 226)');
+
+    // Printed: a page per check section, on white.
+    const pdf = await page.pdf({ path: path.join(ARTIFACTS, 'report.pdf'), printBackground: true });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length;
+    expect(pages).toBeGreaterThanOrEqual(12);
+    expect(readFileSync(file, 'utf8')).not.toMatch(/prefers-color-scheme/);
   });
 });
